@@ -1,0 +1,85 @@
+# orgfig - plots inside Emacs.  `make demo` and `make test` are the two
+# commands a user needs; both install missing Debian packages first.
+
+EMACS    ?= emacs
+CC       ?= cc
+PKGS      = cairo libpng
+BUILD     = build
+MODULE    = lisp/orgfig-module.so
+
+# One compile command for the module, used by `M-x orgfig-build-module' too.
+WARN      = -Wall -Wextra -Wshadow -Wvla -Wformat=2
+CSTD      = -std=c11 -D_GNU_SOURCE
+OPT      ?= -O2 -g
+CFLAGS_PKG = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS_PKG   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CORE_SRC  = $(sort $(wildcard module/core/*.c))
+CORE_HDR  = $(wildcard module/core/*.h)
+ADAPTER   = module/orgfig-module.c
+
+EMACS_BATCH = $(EMACS) -Q --batch -L lisp -L tests/lisp
+
+.PHONY: all module deps deps-test deps-dev demo test test-c test-lisp test-gui \
+        check-valgrind check-asan fuzz bench bench-peers gallery lint format \
+        format-check clean
+
+all: module
+
+deps:
+	@sh tools/deps.sh build
+deps-test:
+	@sh tools/deps.sh test
+deps-dev:
+	@sh tools/deps.sh dev
+
+module: $(MODULE)
+
+$(MODULE): $(CORE_SRC) $(CORE_HDR) $(ADAPTER)
+	$(CC) $(CSTD) $(OPT) $(WARN) -fPIC -shared -fvisibility=hidden \
+	  $(CFLAGS_PKG) -o $@ $(ADAPTER) $(CORE_SRC) $(LIBS_PKG) -Wl,--no-undefined
+
+# ---- the core's C tests (no Emacs) ----
+C_TEST_SRC = $(sort $(wildcard tests/c/*.c))
+$(BUILD)/test-core: $(CORE_SRC) $(CORE_HDR) $(C_TEST_SRC) tests/c/harness.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(OPT) $(WARN) $(CFLAGS_PKG) -o $@ $(C_TEST_SRC) $(CORE_SRC) $(LIBS_PKG)
+
+# Each suite writes "NAME: N passed, N failed" to $(BUILD)/results/NAME;
+# tools/summary.sh sums them into the last line of `make test'.
+RESULTS = $(BUILD)/results
+
+test-c: $(BUILD)/test-core
+	@mkdir -p $(RESULTS)
+	@sh tools/run-suite.sh core $(RESULTS) $(BUILD)/test-core
+
+test-lisp: module
+	@mkdir -p $(RESULTS)
+	@sh tools/run-suite.sh ert $(RESULTS) $(EMACS_BATCH) -l tests/run-tests.el \
+	  -f orgfig-test-run-batch tests/lisp
+
+test-gui: module
+	@mkdir -p $(RESULTS)
+	@sh tools/run-suite.sh gui $(RESULTS) sh tests/gui/run.sh $(EMACS)
+
+check-valgrind: $(BUILD)/test-core
+	@mkdir -p $(RESULTS)
+	@sh tools/run-suite.sh valgrind $(RESULTS) valgrind -q --leak-check=full \
+	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	  --error-exitcode=99 $(BUILD)/test-core
+
+test: deps-test
+	@rm -rf $(RESULTS)
+	@$(MAKE) --no-print-directory module $(BUILD)/test-core
+	@$(MAKE) --no-print-directory -k test-c test-lisp test-gui check-valgrind || true
+	@sh tools/summary.sh $(RESULTS)
+
+demo: deps module
+	@$(EMACS_BATCH) -l examples/demo.el
+
+format:
+	clang-format -i module/*.c module/core/*.[ch] tests/c/*.[ch]
+format-check:
+	clang-format --dry-run --Werror module/*.c module/core/*.[ch] tests/c/*.[ch]
+
+clean:
+	rm -rf $(BUILD) $(MODULE) lisp/*.elc

@@ -1,0 +1,38 @@
+/* png.h - PNG encoding of cairo image surfaces, into memory, with libpng.
+ *
+ * libpng reports errors by longjmp.  The setjmp lives inside
+ * orgfig_png_encode and nothing outside png.c ever sees a jump: every
+ * libpng failure comes back as ORGFIG_E_ENCODE (or the allocator's status
+ * when growing the output failed) with the buffer left as it was. */
+#ifndef ORGFIG_PNG_H
+#define ORGFIG_PNG_H
+
+#include <stdint.h>
+
+#include "buf.h"
+
+typedef enum orgfig_png_filter {
+    ORGFIG_PNG_FILTER_NONE,
+    ORGFIG_PNG_FILTER_UP,
+    ORGFIG_PNG_FILTER_ADAPTIVE, /* libpng chooses per row among all filters */
+} orgfig_png_filter;
+
+typedef struct orgfig_png_opts {
+    int level;                 /* zlib level 0..9 */
+    orgfig_png_filter filter;
+    int strategy;              /* zlib strategy (Z_DEFAULT_STRATEGY, Z_RLE, ...) */
+} orgfig_png_opts;
+
+/* Tuned presets: FAST for on-screen display, SMALL for files on disk. */
+extern const orgfig_png_opts orgfig_png_fast;
+extern const orgfig_png_opts orgfig_png_small;
+
+/* Encode WIDTH x HEIGHT pixels in cairo's ARGB32 layout (native-endian
+ * premultiplied 32-bit words, STRIDE bytes per row) and append the PNG to
+ * OUT.  Fully opaque images are written as 8-bit RGB, others as RGBA
+ * (un-premultiplied).  OPTS NULL means orgfig_png_fast. */
+orgfig_status orgfig_png_encode(const unsigned char *pixels, int width, int height,
+                                int stride, const orgfig_png_opts *opts, orgfig_buf *out,
+                                orgfig_err *err);
+
+#endif
