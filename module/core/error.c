@@ -17,13 +17,29 @@ orgfig_fail(orgfig_err *err, orgfig_status status, const char *fmt, ...)
     return status;
 }
 
+orgfig_status
+orgfig_fail_type(orgfig_err *err, const char *predicate, orgfig_where where, size_t index,
+                 const char *fmt, ...)
+{
+    if (err == NULL || err->status != ORGFIG_OK)
+        return ORGFIG_E_TYPE;
+    err->status = ORGFIG_E_TYPE;
+    err->predicate = predicate;
+    err->where = where;
+    err->index = index;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return ORGFIG_E_TYPE;
+}
+
 void
 orgfig_err_clear(orgfig_err *err)
 {
     if (err == NULL)
         return;
-    err->status = ORGFIG_OK;
-    err->msg[0] = '\0';
+    *err = (orgfig_err)ORGFIG_ERR_INIT;
 }
 
 const char *
@@ -50,6 +66,8 @@ orgfig_status_name(orgfig_status status)
         return "quit";
     case ORGFIG_E_BUSY:
         return "busy";
+    case ORGFIG_E_TYPE:
+        return "type";
     }
     return "unknown";
 }
