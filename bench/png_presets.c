@@ -91,23 +91,23 @@ line_plot(int nlines, int npoints)
         cairo_set_source_rgb(cr, colors[k % 5][0], colors[k % 5][1], colors[k % 5][2]);
         /* One walk, scaled to fill its band of the axes as autoscaling
          * would. */
-        double *w = malloc(sizeof(double) * (size_t)npoints), lo = 0, hi = 0, v = 0;
+        double *walk = malloc(sizeof(double) * (size_t)npoints), lo = 0, hi = 0, v = 0;
         for (int i = 0; i < npoints; i++) {
             v += urand() - 0.5;
-            w[i] = v;
+            walk[i] = v;
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
         double band = 500.0 / nlines;
         for (int i = 0; i < npoints; i++) {
             double x = 80 + 680.0 * i / (npoints - 1);
-            double y = 40 + band * (k + 1) - band * (w[i] - lo) / (hi - lo + 1e-9);
+            double y = 40 + band * (k + 1) - band * (walk[i] - lo) / (hi - lo + 1e-9);
             if (i == 0)
                 cairo_move_to(cr, x, y);
             else
                 cairo_line_to(cr, x, y);
         }
-        free(w);
+        free(walk);
         cairo_stroke(cr);
     }
     cairo_destroy(cr);
