@@ -20,8 +20,7 @@ ADAPTER   = module/orgfig-module.c
 EMACS_BATCH = $(EMACS) -Q --batch -L lisp -L tests/lisp
 
 .PHONY: all module deps deps-test deps-dev demo test test-c test-lisp test-gui \
-        check-valgrind check-asan fuzz bench bench-peers gallery lint format \
-        format-check clean
+        check-valgrind check-asan fuzz bench bench-peers gallery test-lint format clean
 
 all: module
 
@@ -61,6 +60,12 @@ test-gui: module
 	@mkdir -p $(RESULTS)
 	@sh tools/run-suite.sh gui $(RESULTS) sh tests/gui/run.sh $(EMACS)
 
+test-lint:
+	@mkdir -p $(RESULTS)
+	@sh tools/run-suite.sh lint $(RESULTS) $(EMACS_BATCH) -l tools/lint.el \
+	  -f orgfig-lint-batch $(wildcard lisp/*.el)
+	@sh tools/run-suite.sh format $(RESULTS) sh tools/format-check.sh
+
 check-valgrind: $(BUILD)/test-core
 	@mkdir -p $(RESULTS)
 	@sh tools/run-suite.sh valgrind $(RESULTS) valgrind -q --leak-check=full \
@@ -70,16 +75,14 @@ check-valgrind: $(BUILD)/test-core
 test: deps-test
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory module $(BUILD)/test-core
-	@$(MAKE) --no-print-directory -k test-c test-lisp test-gui check-valgrind || true
+	@$(MAKE) --no-print-directory -k test-c test-lisp test-gui test-lint check-valgrind || true
 	@sh tools/summary.sh $(RESULTS)
 
 demo: deps module
 	@$(EMACS_BATCH) -l examples/demo.el
 
 format:
-	clang-format -i module/*.c module/core/*.[ch] tests/c/*.[ch]
-format-check:
-	clang-format --dry-run --Werror module/*.c module/core/*.[ch] tests/c/*.[ch]
+	clang-format -i $(wildcard module/*.c module/core/*.[ch] tests/c/*.[ch] tests/fuzz/*.c bench/*.c)
 
 clean:
 	rm -rf $(BUILD) $(MODULE) lisp/*.elc

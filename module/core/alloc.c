@@ -42,18 +42,22 @@ admit(size_t n, const char *what, orgfig_err *err)
 {
     size_t total;
     if (fail_countdown > 0 && --fail_countdown == 0) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "out of memory allocating %zu bytes for %s "
-                    "(injected failure)", n, what);
+        orgfig_fail(err, ORGFIG_E_NOMEM,
+                    "out of memory allocating %zu bytes for %s "
+                    "(injected failure)",
+                    n, what);
         return false;
     }
     if (!orgfig_size_add(stats.bytes, n, &total) || n > (size_t)PTRDIFF_MAX) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "%s needs %zu bytes, more than can exist", what, n);
+        orgfig_fail(err, ORGFIG_E_NOMEM, "%s needs %zu bytes, more than can exist", what,
+                    n);
         return false;
     }
     if (stats.limit != 0 && total > stats.limit) {
         orgfig_fail(err, ORGFIG_E_LIMIT,
                     "%s needs %zu bytes; orgfig holds %zu and its limit is %zu "
-                    "(orgfig-memory-limit)", what, n, stats.bytes, stats.limit);
+                    "(orgfig-memory-limit)",
+                    what, n, stats.bytes, stats.limit);
         return false;
     }
     return true;
@@ -89,7 +93,8 @@ alloc_impl(orgfig_meter *meter, size_t n, bool zero, const char *what, orgfig_er
     if (!admit(n, what, err))
         return NULL;
     if (!orgfig_size_add(n, sizeof(block_header), &total)) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "%s needs %zu bytes, more than can exist", what, n);
+        orgfig_fail(err, ORGFIG_E_NOMEM, "%s needs %zu bytes, more than can exist", what,
+                    n);
         return NULL;
     }
     block_header *b = zero ? calloc(1, total) : malloc(total);
@@ -120,8 +125,10 @@ orgfig_alloc_array(orgfig_meter *meter, size_t count, size_t size, bool zero,
 {
     size_t n;
     if (!orgfig_size_mul(count, size, &n)) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "%s: %zu items of %zu bytes overflow the address "
-                    "space", what, count, size);
+        orgfig_fail(err, ORGFIG_E_NOMEM,
+                    "%s: %zu items of %zu bytes overflow the address "
+                    "space",
+                    what, count, size);
         return NULL;
     }
     return alloc_impl(meter, n, zero, what, err);
@@ -134,9 +141,12 @@ orgfig_realloc_array(orgfig_meter *meter, void *p, size_t count, size_t size,
     size_t n, total;
     if (p == NULL)
         return orgfig_alloc_array(meter, count, size, false, what, err);
-    if (!orgfig_size_mul(count, size, &n) || !orgfig_size_add(n, sizeof(block_header), &total)) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "%s: %zu items of %zu bytes overflow the address "
-                    "space", what, count, size);
+    if (!orgfig_size_mul(count, size, &n) ||
+        !orgfig_size_add(n, sizeof(block_header), &total)) {
+        orgfig_fail(err, ORGFIG_E_NOMEM,
+                    "%s: %zu items of %zu bytes overflow the address "
+                    "space",
+                    what, count, size);
         return NULL;
     }
     block_header *old = (block_header *)p - 1;
@@ -146,7 +156,8 @@ orgfig_realloc_array(orgfig_meter *meter, void *p, size_t count, size_t size,
     orgfig_meter *m = old->h.meter;
     block_header *b = realloc(old, total);
     if (b == NULL) {
-        orgfig_fail(err, ORGFIG_E_NOMEM, "out of memory growing %s to %zu bytes", what, n);
+        orgfig_fail(err, ORGFIG_E_NOMEM, "out of memory growing %s to %zu bytes", what,
+                    n);
         return NULL;
     }
     /* Move the charge from the old size to the new one. */

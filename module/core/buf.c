@@ -18,7 +18,8 @@ orgfig_buf_reserve(orgfig_buf *b, size_t n, orgfig_err *err)
             break;
         }
     }
-    unsigned char *d = orgfig_realloc_array(b->meter, b->data, cap, 1, "output bytes", err);
+    unsigned char *d =
+        orgfig_realloc_array(b->meter, b->data, cap, 1, "output bytes", err);
     if (d == NULL)
         return err ? err->status : ORGFIG_E_NOMEM;
     b->data = d;

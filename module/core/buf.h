@@ -13,7 +13,10 @@ typedef struct orgfig_buf {
     orgfig_meter *meter; /* charged with the buffer; may be NULL */
 } orgfig_buf;
 
-#define ORGFIG_BUF_INIT(meter_) {NULL, 0, 0, (meter_)}
+#define ORGFIG_BUF_INIT(meter_)                                                          \
+    {                                                                                    \
+        NULL, 0, 0, (meter_)                                                             \
+    }
 
 /* Append N bytes; grows geometrically.  On failure the buffer is unchanged. */
 orgfig_status orgfig_buf_append(orgfig_buf *b, const void *p, size_t n, orgfig_err *err);

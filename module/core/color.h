@@ -26,7 +26,7 @@ orgfig_rgba orgfig_cycle_color(size_t i);
 /* Colormaps.  Names: viridis plasma inferno magma cividis gray RdBu coolwarm
  * (case-insensitive), each also with "_r" for the reversed map. */
 typedef struct orgfig_cmap {
-    int id;        /* index into the built-in table */
+    int id; /* index into the built-in table */
     bool reversed;
 } orgfig_cmap;
 

@@ -27,14 +27,14 @@ typedef struct orgfig_column {
     uint32_t refs;
     orgfig_dtype dtype;
     size_t n;
-    void *data;          /* n doubles or n floats */
-    char *name;          /* NUL-terminated, may be NULL */
-    orgfig_meter meter;  /* this column's bytes: struct, data and name */
+    void *data;         /* n doubles or n floats */
+    char *name;         /* NUL-terminated, may be NULL */
+    orgfig_meter meter; /* this column's bytes: struct, data and name */
     /* Cached summary, filled by orgfig_column_summary on first use. */
     bool summarized;
-    bool sorted;         /* non-decreasing over the finite values, no NaN */
+    bool sorted; /* non-decreasing over the finite values, no NaN */
     size_t nfinite;
-    double min, max;     /* over finite values; NaN when nfinite == 0 */
+    double min, max; /* over finite values; NaN when nfinite == 0 */
 } orgfig_column;
 
 #define ORGFIG_COLUMN_MAGIC 0x436f4c31u /* "CoL1" */

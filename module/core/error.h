@@ -43,7 +43,10 @@ typedef struct orgfig_err {
     size_t index;
 } orgfig_err;
 
-#define ORGFIG_ERR_INIT {ORGFIG_OK, {0}, NULL, ORGFIG_WHERE_NONE, 0}
+#define ORGFIG_ERR_INIT                                                                  \
+    {                                                                                    \
+        ORGFIG_OK, {0}, NULL, ORGFIG_WHERE_NONE, 0                                       \
+    }
 
 /* Record STATUS with a printf-style message in ERR unless ERR already holds
  * a failure.  ERR may be NULL.  Returns STATUS, so callers can write

@@ -59,8 +59,8 @@ typedef enum orgfig_format {
 
 typedef struct orgfig_render_opts {
     orgfig_format format;
-    int png_level;             /* -1: the fast display preset; 0..9: zlib level */
-    bool png_small;            /* use the smaller, slower file preset */
+    int png_level;  /* -1: the fast display preset; 0..9: zlib level */
+    bool png_small; /* use the smaller, slower file preset */
     /* Called every so often during long work; return true to stop at once
      * (the render then fails with ORGFIG_E_QUIT and frees what it made). */
     bool (*poll)(void *ctx);
@@ -70,13 +70,14 @@ typedef struct orgfig_render_opts {
 } orgfig_render_opts;
 
 /* Limits checked by orgfig_figure_new and orgfig_figure_set. */
-#define ORGFIG_MIN_SIZE 16       /* pixels */
-#define ORGFIG_MAX_SIZE 16384    /* pixels, before :scale */
+#define ORGFIG_MIN_SIZE 16    /* pixels */
+#define ORGFIG_MAX_SIZE 16384 /* pixels, before :scale */
 #define ORGFIG_MAX_SCALE 4.0
 #define ORGFIG_MAX_PIXELS (ORGFIG_MAX_SIZE * 8192) /* width*height*scale^2 */
-#define ORGFIG_MAX_GRID 16       /* rows and cols */
+#define ORGFIG_MAX_GRID 16                         /* rows and cols */
 
-orgfig_figure *orgfig_figure_new(const orgfig_prop *props, size_t nprops, orgfig_err *err);
+orgfig_figure *orgfig_figure_new(const orgfig_prop *props, size_t nprops,
+                                 orgfig_err *err);
 /* True when P points at a figure struct (magic check). */
 bool orgfig_figure_check(const void *p);
 bool orgfig_figure_is_open(const orgfig_figure *f);
@@ -87,7 +88,8 @@ void orgfig_figure_close(orgfig_figure *f);
 void orgfig_figure_free(orgfig_figure *f);
 /* ORGFIG_OK when F may be used now; else ORGFIG_E_CLOSED or ORGFIG_E_BUSY
  * with a message naming FN. */
-orgfig_status orgfig_figure_usable(const orgfig_figure *f, const char *fn, orgfig_err *err);
+orgfig_status orgfig_figure_usable(const orgfig_figure *f, const char *fn,
+                                   orgfig_err *err);
 
 uint64_t orgfig_figure_id(const orgfig_figure *f);
 void orgfig_figure_size(const orgfig_figure *f, int *width, int *height, double *scale);
@@ -100,8 +102,9 @@ size_t orgfig_figures_open(void);
 
 orgfig_status orgfig_figure_set(orgfig_figure *f, const orgfig_prop *props, size_t nprops,
                                 orgfig_err *err);
-orgfig_status orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
-                                 size_t nargs, const orgfig_prop *props, size_t nprops,
+orgfig_status orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind,
+                                 const orgfig_value *args, size_t nargs,
+                                 const orgfig_prop *props, size_t nprops,
                                  orgfig_err *err);
 /* Render to OUT (appended; OUT's meter is charged).  On failure OUT is
  * left empty and every temporary is freed. */

@@ -18,9 +18,9 @@ typedef enum orgfig_png_filter {
 } orgfig_png_filter;
 
 typedef struct orgfig_png_opts {
-    int level;                 /* zlib level 0..9 */
+    int level; /* zlib level 0..9 */
     orgfig_png_filter filter;
-    int strategy;              /* zlib strategy (Z_DEFAULT_STRATEGY, Z_RLE, ...) */
+    int strategy; /* zlib strategy (Z_DEFAULT_STRATEGY, Z_RLE, ...) */
 } orgfig_png_opts;
 
 /* Tuned presets: FAST for on-screen display, SMALL for files on disk. */

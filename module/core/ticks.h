@@ -27,7 +27,7 @@ typedef enum orgfig_scale {
 
 typedef struct orgfig_tick {
     double value;
-    bool minor;                        /* minor ticks have empty labels */
+    bool minor; /* minor ticks have empty labels */
     char label[ORGFIG_TICK_LABEL_SIZE];
 } orgfig_tick;
 

@@ -36,7 +36,8 @@ main(int argc, char **argv)
         orgfig_memory_set_limit(0);
         size_t after = orgfig_memory_stats().bytes;
         if (after != before) {
-            fprintf(stderr, "  %s: leaked %zu counted bytes\n", tests[i].name, after - before);
+            fprintf(stderr, "  %s: leaked %zu counted bytes\n", tests[i].name,
+                    after - before);
             harness_failures++;
         }
         if (harness_failures) {
