@@ -1,0 +1,655 @@
+;;; orgfig.el --- Plots rendered in memory, shown in org buffers -*- lexical-binding: t -*-
+
+;; Copyright (C) 2026 The orgfig developers
+
+;; Author: The orgfig developers
+;; Maintainer: The orgfig developers
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "28.1"))
+;; Keywords: multimedia, outlines, tools
+;; URL: https://example.invalid/orgfig
+
+;; This file is not part of GNU Emacs.
+
+;; This program is free software; you can redistribute it and/or modify
+;; it under the terms of the GNU General Public License as published by
+;; the Free Software Foundation, either version 3 of the License, or
+;; (at your option) any later version.
+
+;; This program is distributed in the hope that it will be useful,
+;; but WITHOUT ANY WARRANTY; without even the implied warranty of
+;; MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+;; GNU General Public License for more details.
+
+;; You should have received a copy of the GNU General Public License
+;; along with this program.  If not, see <https://www.gnu.org/licenses/>.
+
+;;; Commentary:
+
+;; orgfig draws plots inside Emacs.  A figure is an Emacs object (a
+;; user-pointer with a finalizer) held by a dynamic module written in C;
+;; it renders with cairo to PNG bytes in memory (or SVG and PDF), and the
+;; bytes become an Emacs image.  Nothing is written to disk unless asked.
+;;
+;;   (orgfig-with-figure (fig :title "Squares")
+;;     (orgfig-line fig nil [0 1 4 9 16] :label "n²")
+;;     (orgfig-set fig :xlabel "n" :legend t)
+;;     (insert-image (orgfig-image fig)))
+;;
+;; Figures hold only their description and data; `orgfig-close' frees
+;; them at once, and the org integration (ob-orgfig.el, orgfig-org.el)
+;; closes every figure a source block made when the block ends.  The
+;; module counts every byte it holds: see `orgfig-memory' and
+;; `orgfig-memory-limit'.
+;;
+;; This file is the public Lisp API.  The functions named
+;; `orgfig--mod-...' are the module's and are internal.
+
+;;; Code:
+
+(require 'cl-lib)
+
+;;;; Customization
+
+(defgroup orgfig nil
+  "Plots inside Emacs, rendered in memory."
+  :group 'multimedia
+  :prefix "orgfig-")
+
+(defcustom orgfig-default-width 800
+  "Default figure width in pixels (before `:scale')."
+  :type 'natnum)
+
+(defcustom orgfig-default-height 600
+  "Default figure height in pixels (before `:scale')."
+  :type 'natnum)
+
+(defcustom orgfig-default-scale 1.0
+  "Default device pixel ratio of new figures.
+A figure with scale 2 renders twice as many pixels in each direction and
+`orgfig-image' shows it at its logical size, which stays sharp on HiDPI
+screens."
+  :type 'number)
+
+(defcustom orgfig-theme 'auto
+  "Theme of new figures: a name from `orgfig-themes', or `auto'.
+`auto' takes the background and foreground colors of the `default'
+face when the figure is rendered, so plots are readable under light and
+dark Emacs themes alike."
+  :type '(choice (const auto) (symbol :tag "Theme name")))
+
+(defcustom orgfig-themes
+  '((light :background "#ffffff" :foreground "#262626" :grid-color "#e5e5e5")
+    (dark :background "#1e1e1e" :foreground "#d8d8d8" :grid-color "#3c3c3c"))
+  "Named figure themes: an alist of (NAME . PLIST).
+Each PLIST holds figure style properties: `:background', `:foreground',
+`:grid-color', `:font-family', `:font-size', `:title-size', `:line-width'
+and `:cycle' (a list of colors).  Add your own and use them with
+`:theme NAME' or `orgfig-theme'."
+  :type '(alist :key-type symbol :value-type plist))
+
+(defcustom orgfig-gc-threshold (* 64 1024 1024)
+  "Bytes of figure memory after which orgfig asks Emacs to collect garbage.
+Emacs's garbage collector counts only Lisp allocations, so figures that
+became garbage without being closed would otherwise be reclaimed only
+when Lisp happens to allocate enough.  When the bytes orgfig holds grow
+by more than this since the last collection orgfig caused, creating a
+figure runs `garbage-collect' so their finalizers can free them.  nil
+disables this.  orgfig never changes `gc-cons-threshold'."
+  :type '(choice (const :tag "Never" nil) natnum))
+
+(defun orgfig--set-memory-limit (symbol value)
+  "Set SYMBOL to VALUE and pass the limit to the module if it is loaded."
+  (unless (or (null value) (and (natnump value) (> value 0)))
+    (user-error "`orgfig-memory-limit' must be nil or a positive integer"))
+  (set-default symbol value)
+  (when (fboundp 'orgfig--mod-set-limit)
+    (orgfig--mod-set-limit value)))
+
+(defcustom orgfig-memory-limit nil
+  "Most bytes orgfig may hold at once, or nil for no limit.
+The limit is enforced in C: an allocation that would pass it signals
+`orgfig-memory-limit' and leaves every figure as it was."
+  :type '(choice (const :tag "No limit" nil) natnum)
+  :set #'orgfig--set-memory-limit)
+
+;;;; Errors
+
+(define-error 'orgfig-error "orgfig error")
+(define-error 'orgfig-closed-figure "Closed orgfig object" 'orgfig-error)
+(define-error 'orgfig-invalid-data "Invalid orgfig data" 'orgfig-error)
+(define-error 'orgfig-memory-limit "orgfig memory limit reached" 'orgfig-error)
+(define-error 'orgfig-out-of-memory "orgfig ran out of memory" 'orgfig-error)
+(define-error 'orgfig-render-error "orgfig could not render" 'orgfig-error)
+(define-error 'orgfig-file-error "orgfig could not read a file" 'orgfig-error)
+(define-error 'orgfig-busy "orgfig object is busy" 'orgfig-error)
+(define-error 'orgfig-module-missing "orgfig module is missing" 'orgfig-error)
+
+;;;; Declarations for the bytecode compiler
+
+(declare-function orgfig--mod-figure-new "ext:orgfig-module.c" (props))
+(declare-function orgfig--mod-figure-p "ext:orgfig-module.c" (obj))
+(declare-function orgfig--mod-live-p "ext:orgfig-module.c" (fig))
+(declare-function orgfig--mod-close "ext:orgfig-module.c" (fig))
+(declare-function orgfig--mod-set "ext:orgfig-module.c" (fig props))
+(declare-function orgfig--mod-plot "ext:orgfig-module.c" (fig kind args props))
+(declare-function orgfig--mod-render "ext:orgfig-module.c" (fig format level small))
+(declare-function orgfig--mod-info "ext:orgfig-module.c" (fig))
+(declare-function orgfig--mod-memory "ext:orgfig-module.c" ())
+(declare-function orgfig--mod-set-limit "ext:orgfig-module.c" (bytes))
+(declare-function orgfig--mod-reset-peak "ext:orgfig-module.c" ())
+(declare-function orgfig--mod-pack "ext:orgfig-module.c" (seq type))
+(declare-function orgfig--mod-column-p "ext:orgfig-module.c" (obj))
+(declare-function orgfig--mod-column-info "ext:orgfig-module.c" (col))
+(declare-function orgfig--mod-dataset-p "ext:orgfig-module.c" (obj))
+(declare-function orgfig--mod-dataset-close "ext:orgfig-module.c" (dataset))
+
+;;;; Loading and building the module
+
+(defconst orgfig--directory
+  (file-name-directory (or load-file-name buffer-file-name default-directory))
+  "The directory orgfig.el was loaded from.")
+
+(defun orgfig--source-root ()
+  "Return the source tree holding the Makefile, or nil."
+  (let ((root (expand-file-name ".." orgfig--directory)))
+    (and (file-exists-p (expand-file-name "Makefile" root))
+         (file-exists-p (expand-file-name "module/orgfig-module.c" root))
+         root)))
+
+(defun orgfig--missing-prerequisites ()
+  "Return a list of strings naming what building the module lacks."
+  (let (missing)
+    (unless (executable-find "make") (push "make" missing))
+    (unless (or (executable-find "cc") (executable-find "gcc")
+                (executable-find "clang"))
+      (push "a C compiler (gcc)" missing))
+    (if (not (executable-find "pkg-config"))
+        (push "pkg-config" missing)
+      (dolist (lib '(("cairo" . "cairo headers (libcairo2-dev)")
+                     ("libpng" . "libpng headers (libpng-dev)")))
+        (unless (eq 0 (call-process "pkg-config" nil nil nil "--exists" (car lib)))
+          (push (cdr lib) missing))))
+    (unless (file-exists-p "/usr/include/emacs-module.h")
+      (unless (getenv "EMACS_MODULE_H")
+        (push "emacs-module.h (emacs-common, or an Emacs built with modules)"
+              missing)))
+    (nreverse missing)))
+
+(defvar orgfig--build-buffer-name "*orgfig module compilation*"
+  "Name of the buffer `orgfig-build-module' compiles in.")
+
+;;;###autoload
+(defun orgfig-build-module ()
+  "Compile orgfig's C module with `make module', in a compilation buffer.
+The command is the one the Makefile uses.  When the build succeeds the
+module is loaded."
+  (interactive)
+  (let ((root (orgfig--source-root)))
+    (unless root
+      (user-error "Cannot find the orgfig source tree next to %s"
+                  orgfig--directory))
+    (let* ((default-directory root)
+           (buf (compilation-start "make module" 'compilation-mode
+                                   (lambda (_) orgfig--build-buffer-name))))
+      (with-current-buffer buf
+        (add-hook 'compilation-finish-functions #'orgfig--build-finished nil t))
+      buf)))
+
+(defun orgfig--build-finished (_buffer status)
+  "Load the module after a successful build; STATUS is the exit message."
+  (if (string-prefix-p "finished" status)
+      (progn (orgfig--load-module) (message "The orgfig module was built and loaded"))
+    (message "Building the orgfig module failed; see %s" orgfig--build-buffer-name)))
+
+(defun orgfig--load-module ()
+  "Load the module; return non-nil on success."
+  (let ((file (expand-file-name (concat "orgfig-module" module-file-suffix)
+                                orgfig--directory)))
+    (when (or (featurep 'orgfig-module) (file-exists-p file))
+      (unless (featurep 'orgfig-module)
+        (module-load file))
+      (orgfig--mod-set-limit orgfig-memory-limit)
+      t)))
+
+(defun orgfig--ensure-module ()
+  "Load the module, offer to build it, or signal what is missing."
+  (unless (orgfig--load-module)
+    (let ((missing (orgfig--missing-prerequisites)))
+      (cond
+       ((and (not missing) (not noninteractive) (orgfig--source-root)
+             (y-or-n-p "The orgfig C module is not built.  Build it now? "))
+        (orgfig-build-module)
+        (signal 'orgfig-module-missing
+                (list "The module is being built; orgfig works once it is loaded")))
+       (t
+        (signal 'orgfig-module-missing
+                (list (concat
+                       (format "orgfig-module%s is not built in %s"
+                               module-file-suffix orgfig--directory)
+                       (if missing
+                           (format "; missing: %s" (string-join missing ", "))
+                         "; run `make module' or M-x orgfig-build-module")))))))))
+
+;;;; Internal variables
+
+(defvar orgfig--registry (make-hash-table :test #'eq :weakness 'key)
+  "Open figures and datasets, each mapped to a plist of Lisp-side facts.
+The table is weak, so it never keeps a garbage figure alive.")
+
+(defvar orgfig--collectors nil
+  "Active collectors: each a cons whose car lists objects created in it.")
+
+(defvar orgfig-creation-context nil
+  "A string describing where new figures are being made, or nil.
+The org integration binds it while a source block runs; it shows in
+`orgfig-figure-info' as `:where' and in `orgfig-list-figures'.")
+
+(defvar orgfig--after-create-functions nil
+  "Functions called with each new figure or dataset.")
+
+(defvar orgfig--gc-floor 0
+  "Bytes held after the last collection orgfig asked for.")
+
+(defconst orgfig--style-keys
+  '(:background :foreground :grid-color :font-family :font-size :title-size
+                :line-width :cycle)
+  "Figure properties that themes set.")
+
+;;;; Internal functions
+
+(defmacro orgfig--collecting (var &rest body)
+  "Run BODY with VAR bound to a fresh collector.
+Every figure and dataset created while BODY runs is recorded in it (and
+in every enclosing collector); `orgfig--collected' returns them."
+  (declare (indent 1) (debug (symbolp body)))
+  `(let* ((,var (list nil))
+          (orgfig--collectors (cons ,var orgfig--collectors)))
+     ,@body))
+
+(defun orgfig--collected (collector)
+  "Return the objects recorded in COLLECTOR, oldest first."
+  (reverse (car collector)))
+
+(defun orgfig--register (obj facts)
+  "Record OBJ with the plist FACTS in the registry and active collectors."
+  (puthash obj facts orgfig--registry)
+  (dolist (c orgfig--collectors)
+    (push obj (car c)))
+  (run-hook-with-args 'orgfig--after-create-functions obj))
+
+(defun orgfig--props-vector (fn props)
+  "Check that PROPS is a property list for FN and return it as a vector."
+  (unless (proper-list-p props)
+    (signal 'orgfig-invalid-data
+            (list (format "%s: the properties are not a proper list" fn) props)))
+  (when (cl-oddp (length props))
+    (signal 'orgfig-invalid-data
+            (list (format "%s: the property list has an odd number of elements" fn)
+                  props)))
+  (cl-loop for (k _v) on props by #'cddr
+           unless (keywordp k)
+           do (signal 'wrong-type-argument (list 'keywordp k)))
+  (vconcat props))
+
+(defun orgfig--plist-remove (plist keys)
+  "Return PLIST without the properties in KEYS."
+  (cl-loop for (k v) on plist by #'cddr
+           unless (memq k keys) append (list k v)))
+
+(defun orgfig--color-hex (color)
+  "Return COLOR as \"#rrggbb\", or nil if Emacs cannot resolve it."
+  (when-let* (((stringp color))
+              ((not (string-prefix-p "unspecified" color)))
+              (vals (ignore-errors (color-values color))))
+    (apply #'format "#%02x%02x%02x" (mapcar (lambda (v) (/ v 256)) vals))))
+
+(defun orgfig--blend (a b frac)
+  "Mix hex colors A and B, taking FRAC of B."
+  (let ((ca (color-values a)) (cb (color-values b)))
+    (apply #'format "#%02x%02x%02x"
+           (cl-mapcar (lambda (x y) (round (/ (+ (* (- 1 frac) x) (* frac y)) 256.0)))
+                      ca cb))))
+
+(defun orgfig--auto-theme ()
+  "Return style properties taken from the `default' face now."
+  (let ((bg (orgfig--color-hex (face-background 'default nil t)))
+        (fg (orgfig--color-hex (face-foreground 'default nil t))))
+    (if (and bg fg)
+        (list :background bg :foreground fg :grid-color (orgfig--blend bg fg 0.15))
+      (cdr (assq 'light orgfig-themes)))))
+
+(defun orgfig--theme-props (theme)
+  "Return the style property list of THEME (a name or `auto')."
+  (cond ((eq theme 'auto) (orgfig--auto-theme))
+        ((assq theme orgfig-themes) (cdr (assq theme orgfig-themes)))
+        (t (signal 'orgfig-invalid-data
+                   (list (format "orgfig-figure: unknown :theme %S (known: auto, %s)"
+                                 theme (mapconcat (lambda (x) (symbol-name (car x)))
+                                                  orgfig-themes ", "))
+                         theme)))))
+
+(defun orgfig--maybe-gc ()
+  "Collect garbage when figure memory grew past `orgfig-gc-threshold'."
+  (when orgfig-gc-threshold
+    (let ((bytes (plist-get (orgfig--mod-memory) :bytes)))
+      (when (< bytes orgfig--gc-floor)
+        (setq orgfig--gc-floor bytes))
+      (when (> bytes (+ orgfig--gc-floor orgfig-gc-threshold))
+        (garbage-collect)
+        (setq orgfig--gc-floor (plist-get (orgfig--mod-memory) :bytes))))))
+
+(defvar orgfig--progress-last 0
+  "Time of the last progress message.")
+
+(defun orgfig--progress (fraction)
+  "Show rendering progress FRACTION (0 to 1) in the echo area, throttled."
+  (let ((now (float-time)))
+    (when (or (>= fraction 1) (> (- now orgfig--progress-last) 0.2))
+      (setq orgfig--progress-last now)
+      (let ((message-log-max nil))
+        (message "orgfig: working... %d%% (C-g to stop)" (round (* 100 fraction)))))))
+
+(defun orgfig--check-figure (fig)
+  "Signal unless FIG is an orgfig figure."
+  (unless (orgfig-figure-p fig)
+    (signal 'wrong-type-argument (list 'orgfig-figure-p fig))))
+
+;;;; Figures
+
+(defun orgfig-figure-p (obj)
+  "Return t if OBJ is an orgfig figure, open or closed."
+  (and (user-ptrp obj) (orgfig--mod-figure-p obj)))
+
+(defun orgfig-live-p (fig)
+  "Return t if FIG is an open figure.
+Signal `wrong-type-argument' if FIG is not a figure."
+  (orgfig--mod-live-p fig))
+
+(defun orgfig-figure (&rest props)
+  "Make a new figure and return it.
+PROPS is a property list:
+  :width :height   size in pixels (defaults `orgfig-default-width'
+                   and `orgfig-default-height')
+  :scale           device pixel ratio (default `orgfig-default-scale')
+  :title           title (of the only axes; of the figure when it has
+                   several)
+  :suptitle        figure title above all axes
+  :rows :cols      a grid of axes; plot functions pick one with :axes N
+  :sharex :sharey  share limits between the axes of the grid
+  :theme           a name from `orgfig-themes', or `auto' (default
+                   `orgfig-theme')
+and the style properties `:background', `:foreground', `:grid-color',
+`:font-family', `:font-size', `:title-size', `:line-width' and `:cycle',
+which override the theme.
+The figure is freed by `orgfig-close', or when it becomes garbage."
+  (let* ((props (append (orgfig--props-vector "orgfig-figure" props) nil))
+         (theme (if (plist-member props :theme) (plist-get props :theme) orgfig-theme))
+         (own (orgfig--plist-remove props '(:theme)))
+         (style (orgfig--plist-remove (orgfig--theme-props theme)
+                                      (cl-loop for (k _v) on own by #'cddr collect k)))
+         (full (append (list :width orgfig-default-width
+                             :height orgfig-default-height
+                             :scale orgfig-default-scale)
+                       style own)))
+    (orgfig--ensure-module)
+    (orgfig--maybe-gc)
+    ;; Later properties win: drop earlier duplicates before handing to C.
+    (let* ((clean (cl-loop for (k v) on full by #'cddr
+                           unless (plist-member (cdr (cdr (memq k full))) k)
+                           append (list k v)))
+           (fig (orgfig--mod-figure-new (vconcat clean))))
+      (orgfig--register fig (list :created (float-time)
+                                  :where orgfig-creation-context
+                                  :theme theme
+                                  :explicit (cl-loop for (k _v) on own by #'cddr
+                                                     collect k)))
+      fig)))
+
+(defun orgfig-close (obj)
+  "Close OBJ, a figure (or a dataset), freeing all its memory at once.
+Closing twice is fine; any other use of a closed figure signals
+`orgfig-closed-figure'.  Return nil."
+  (cond ((orgfig-figure-p obj) (orgfig--mod-close obj))
+        ((and (fboundp 'orgfig--mod-dataset-p) (orgfig--mod-dataset-p obj))
+         (orgfig--mod-dataset-close obj))
+        (t (signal 'wrong-type-argument (list 'orgfig-figure-p obj))))
+  (remhash obj orgfig--registry)
+  nil)
+
+(defmacro orgfig-with-figure (spec &rest body)
+  "Make a figure, run BODY, and close the figure however BODY exits.
+SPEC is (VAR &rest PROPS): VAR is bound to (orgfig-figure PROPS...).
+Return the value of BODY."
+  (declare (indent 1) (debug ((symbolp &rest form) body)))
+  (let ((var (car spec)))
+    `(let ((,var (orgfig-figure ,@(cdr spec))))
+       (unwind-protect (progn ,@body)
+         (orgfig-close ,var)))))
+
+(defun orgfig-figures ()
+  "Return the open figures, oldest first.
+The list does not keep closed or garbage figures alive."
+  (let (figs)
+    (maphash (lambda (obj _facts)
+               (when (and (orgfig-figure-p obj) (orgfig--mod-live-p obj))
+                 (push obj figs)))
+             orgfig--registry)
+    (sort figs (lambda (a b) (< (plist-get (orgfig--mod-info a) :id)
+                                (plist-get (orgfig--mod-info b) :id))))))
+
+(defun orgfig-close-all ()
+  "Close every open figure and dataset; return how many were closed."
+  (interactive)
+  (let ((n 0))
+    (maphash (lambda (obj _facts)
+               (when (ignore-errors
+                       (if (orgfig-figure-p obj)
+                           (orgfig--mod-live-p obj)
+                         t))
+                 (ignore-errors (orgfig-close obj) (cl-incf n))))
+             (copy-hash-table orgfig--registry))
+    (when (called-interactively-p 'interactive)
+      (message "orgfig: closed %d object%s" n (if (= n 1) "" "s")))
+    n))
+
+(defun orgfig-figure-info (fig)
+  "Return a plist describing FIG.
+Keys: `:id', `:width', `:height', `:scale', `:bytes' (bytes held, with
+the data columns it uses), `:artists' (plots drawn on it), `:title',
+`:live', `:created' (a float time), `:where' (see
+`orgfig-creation-context') and `:theme'."
+  (let ((facts (gethash fig orgfig--registry)))
+    (append (orgfig--mod-info fig)
+            (list :created (plist-get facts :created)
+                  :where (plist-get facts :where)
+                  :theme (plist-get facts :theme)))))
+
+(defun orgfig-set (fig &rest props)
+  "Set properties of FIG from the property list PROPS; return FIG.
+Figure properties: `:title', `:suptitle', `:width', `:height', `:scale'
+and the style properties of `orgfig-figure'.  Axes properties apply to
+the axes picked by `:axes' (default 0): `:title', `:xlabel', `:ylabel',
+`:xlim' and `:ylim' ((LO HI), or nil for automatic), `:xscale' and
+`:yscale' (linear or log; `:xscale' also time, for Unix seconds),
+`:grid' (nil, t, x or y), `:legend' (nil, t or best, upper-right,
+upper-left, lower-left, lower-right, outside), `:xticks' and `:yticks'
+\(positions) with `:xticklabels' and `:yticklabels', `:aspect' (auto,
+equal or a number), `:xinvert', `:yinvert', `:twinx' and, for the right
+axis, `:y2label', `:y2lim' and `:y2scale'."
+  (orgfig--mod-set fig (orgfig--props-vector "orgfig-set" props)))
+
+;;;; Plotting
+
+(defun orgfig--plot (fig kind args props)
+  "Add a plot of KIND to FIG with data ARGS (a vector) and PROPS."
+  (orgfig--mod-plot fig kind args
+                    (orgfig--props-vector (format "orgfig-%s" kind) props)))
+
+(defun orgfig-line (fig x y &rest props)
+  "Draw a line through points X, Y on FIG; return FIG.
+X and Y are sequences of numbers or columns; X nil means 0, 1, ...
+A NaN in either splits the line.  PROPS: `:label', `:color', `:width'
+\(line width), `:dash' (solid, dashed, dotted, dashdot), `:marker'
+\(none, circle, square, triangle, diamond, plus, x), `:marker-size',
+`:step' (pre, post, mid), `:alpha', `:axes', `:yaxis' (left, right)."
+  (orgfig--plot fig 'line (vector x y) props))
+
+(defun orgfig-scatter (fig x y &rest props)
+  "Draw a marker at each point X, Y on FIG; return FIG.
+PROPS: `:size' (marker area in points², one number or one per point),
+`:color' (a color, or numbers mapped through `:cmap' between `:vmin'
+and `:vmax'), `:colorbar', `:marker', `:alpha', `:label', `:axes' and
+`:density' (t: count points per pixel and color the counts, for
+millions of points)."
+  (orgfig--plot fig 'scatter (vector x y) props))
+
+(defun orgfig-bar (fig labels values &rest props)
+  "Draw one bar per element of LABELS with height VALUES on FIG; return FIG.
+LABELS are strings (or numbers).  PROPS: `:horizontal', `:group' (t: sit
+beside other grouped bars), `:stack' (t: stack on the previous bars),
+`:bar-width' (fraction of the slot), `:color', `:edgecolor', `:alpha',
+`:label', `:axes'."
+  (orgfig--plot fig 'bar (vector labels values) props))
+
+(defun orgfig-hist (fig data &rest props)
+  "Draw a histogram of the numbers DATA on FIG; return FIG.
+PROPS: `:bins' (a count, or auto for the Freedman-Diaconis rule),
+`:range' ((LO HI)), `:density', `:cumulative', `:histtype' (bar or
+step), `:color', `:alpha', `:label', `:axes'."
+  (orgfig--plot fig 'hist (vector data) props))
+
+(defun orgfig-heatmap (fig matrix &rest props)
+  "Draw MATRIX (a sequence of rows of numbers) as colored cells on FIG.
+Return FIG.  PROPS: `:cmap' (viridis, plasma, inferno, magma, cividis,
+gray, RdBu, coolwarm, each also with _r), `:vmin', `:vmax',
+`:colorbar' (default t), `:extent' ((X0 X1 Y0 Y1)), `:annotate' (t or
+a format such as \"%.1f\"), `:xlabels', `:ylabels', `:axes'."
+  (orgfig--plot fig 'heatmap (vector matrix) props))
+
+(defun orgfig-fill-between (fig x y1 y2 &rest props)
+  "Fill the region between Y1 and Y2 over X on FIG; return FIG.
+Y2 may be a number.  PROPS: `:color', `:alpha', `:label', `:axes'."
+  (orgfig--plot fig 'fill-between (vector x y1 y2) props))
+
+(defun orgfig-errorbar (fig x y yerr &rest props)
+  "Draw points X, Y with error bars YERR on FIG; return FIG.
+YERR is a sequence (symmetric) or a list (LOW HIGH) of two sequences.
+PROPS: `:capsize', `:marker', `:width', `:color', `:label', `:axes'."
+  (orgfig--plot fig 'errorbar (vector x y yerr) props))
+
+(defun orgfig-area (fig x ys &rest props)
+  "Draw the sequences YS stacked as filled areas over X on FIG; return FIG.
+PROPS: `:labels', `:colors', `:alpha', `:axes'."
+  (orgfig--plot fig 'area (vector x ys) props))
+
+(defun orgfig-box (fig datasets &rest props)
+  "Draw a box plot of each sequence in DATASETS on FIG; return FIG.
+Whiskers reach the furthest data within `:whis' (default 1.5) times the
+interquartile range; points beyond are drawn as outliers.  PROPS:
+`:labels', `:horizontal', `:whis', `:color', `:axes'."
+  (orgfig--plot fig 'box (vector datasets) props))
+
+(defun orgfig-pie (fig labels values &rest props)
+  "Draw a pie chart of VALUES named by LABELS on FIG; return FIG.
+PROPS: `:colors', `:autopct' (t or a format such as \"%.0f%%\"),
+`:start-angle', `:donut' (inner radius as a fraction), `:axes'."
+  (orgfig--plot fig 'pie (vector labels values) props))
+
+(defun orgfig-text (fig x y string &rest props)
+  "Write STRING at data coordinates X, Y on FIG; return FIG.
+PROPS: `:size', `:color', `:ha' (left, center, right), `:va' (top,
+center, bottom, baseline), `:rotation' (degrees), `:axes'."
+  (orgfig--plot fig 'text (vector x y string) props))
+
+(defun orgfig-hline (fig y &rest props)
+  "Draw a horizontal reference line at Y across FIG's axes; return FIG.
+PROPS: `:color', `:width', `:dash', `:label', `:axes'."
+  (orgfig--plot fig 'hline (vector y) props))
+
+(defun orgfig-vline (fig x &rest props)
+  "Draw a vertical reference line at X across FIG's axes; return FIG.
+PROPS: `:color', `:width', `:dash', `:label', `:axes'."
+  (orgfig--plot fig 'vline (vector x) props))
+
+;;;; Rendering
+
+(defun orgfig--apply-auto-theme (fig)
+  "Refresh FIG's colors from the `default' face if its theme is `auto'."
+  (let ((facts (gethash fig orgfig--registry)))
+    (when (eq (plist-get facts :theme) 'auto)
+      (let ((style (orgfig--plist-remove (orgfig--auto-theme)
+                                         (plist-get facts :explicit))))
+        (when style
+          (orgfig--mod-set fig (vconcat style)))))))
+
+(defun orgfig-render (fig &optional format small)
+  "Render FIG and return the bytes as a unibyte string.
+FORMAT is png (the default), svg or pdf.  SMALL non-nil makes a smaller
+PNG more slowly, for files; the default is tuned for display."
+  (orgfig--check-figure fig)
+  (when (orgfig--mod-live-p fig)
+    (orgfig--apply-auto-theme fig))
+  (orgfig--mod-render fig (or format 'png) nil small))
+
+(defun orgfig-image (fig &rest image-props)
+  "Render FIG to PNG and return an Emacs image of it.
+IMAGE-PROPS are passed to `create-image'.  A figure with `:scale' S is
+shown at 1/S of its pixel size, that is at its logical size."
+  (let* ((data (orgfig-render fig 'png))
+         (scale (plist-get (orgfig--mod-info fig) :scale)))
+    (apply #'create-image data 'png t
+           (append image-props
+                   (unless (plist-member image-props :scale)
+                     (list :scale (/ 1.0 scale)))))))
+
+(defun orgfig-save (fig file)
+  "Write FIG to FILE in the format named by its extension; return FILE.
+The extension is png, svg or pdf."
+  (let* ((ext (downcase (or (file-name-extension file) "")))
+         (format (cdr (assoc ext '(("png" . png) ("svg" . svg) ("pdf" . pdf))))))
+    (unless format
+      (signal 'orgfig-invalid-data
+              (list (format "orgfig-save: FILE %S must end in .png, .svg or .pdf" file)
+                    file)))
+    (let ((data (orgfig-render fig format t))
+          (coding-system-for-write 'binary))
+      (write-region data nil file nil 'silent))
+    file))
+
+;;;; Memory
+
+(defun orgfig-memory ()
+  "Return a plist of orgfig's memory use.
+`:figures' open figures, `:datasets' open datasets, `:columns' live
+data columns, `:bytes' bytes held now, `:peak-bytes' the most held at
+once, `:limit' `orgfig-memory-limit', `:allocations' allocations made,
+`:finalized' figures freed by the garbage collector."
+  (orgfig--ensure-module)
+  (let ((m (orgfig--mod-memory)))
+    (if (plist-member m :datasets)
+        m
+      (append (list :figures (plist-get m :figures) :datasets 0)
+              (orgfig--plist-remove m '(:figures))))))
+
+;;;; Columns
+
+(defun orgfig-pack (seq &optional type)
+  "Pack the numbers in SEQ into a column, for reuse across figures.
+TYPE is float64 (the default) or float32, which halves the memory.
+Every plot function accepts a column wherever it accepts a sequence."
+  (orgfig--ensure-module)
+  (orgfig--mod-pack seq type))
+
+(defun orgfig-column-p (obj)
+  "Return t if OBJ is an orgfig column."
+  (and (user-ptrp obj) (orgfig--mod-column-p obj)))
+
+(defun orgfig-column-info (column)
+  "Return a plist describing COLUMN: `:length', `:type', `:bytes', `:name'."
+  (orgfig--mod-column-info column))
+
+(orgfig--ensure-module)
+
+(provide 'orgfig)
+;;; orgfig.el ends here

@@ -1,0 +1,1085 @@
+/* orgfig-module.c - the Emacs adapter: the only file that includes
+ * emacs-module.h.
+ *
+ * It turns Lisp values into core calls (module/core/) and core failures into
+ * Lisp signals.  Everything else - figures, layout, rendering, encoding,
+ * data reading, accounting - lives in the core, which knows nothing of
+ * Emacs.
+ *
+ * Invariants of this file:
+ *
+ * 1. Finalizers never call Emacs.  They only free core objects (no env, no
+ *    global refs, no Lisp), and they are cheap.
+ * 2. Every Lisp object that claims to be a figure, dataset or column goes
+ *    through get_object (): it must be a user-ptr whose finalizer is ours
+ *    for that type AND whose struct carries that type's magic number.  The
+ *    pointer itself is never trusted.
+ * 3. After every env call whose result is used, a pending non-local exit is
+ *    checked (CHECK_EXIT) and the function cleans up and returns NULL.  No
+ *    NULL emacs_value is ever returned without a pending exit.
+ * 4. No env call happens while core state is inconsistent: the core
+ *    finishes each operation before we call back into Lisp.  The only calls
+ *    into Lisp during a core operation are the poll and progress callbacks
+ *    of long work, made while the object is marked busy, so re-entrant use
+ *    fails with orgfig-busy instead of corrupting it.
+ * 5. No longjmp crosses an Emacs frame: libpng's setjmp lives inside
+ *    core/png.c, which returns a status.
+ * 6. Sizes from Lisp are range-checked before narrowing, and nothing is
+ *    sized by Lisp input on the stack (no VLAs); temporary memory for one
+ *    call lives in a `scratch' list freed on every exit path.
+ * 7. emacs_module_init is idempotent: a second load re-provides the feature
+ *    and rebinds the functions but creates no new global references.
+ */
+#include <emacs-module.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/column.h"
+#include "core/figure.h"
+#include "core/value.h"
+
+#define ORGFIG_EXPORT __attribute__((visibility("default")))
+
+ORGFIG_EXPORT int plugin_is_GPL_compatible;
+
+/* ---------------------------------------------------------------------- */
+/* Cached symbols (global references made once in init).                   */
+
+static bool initialized;
+
+static emacs_value Qnil, Qt, Qlist, Qfloat, Qsymbol_name, Qvconcat, Quser_ptr, Qinteger,
+    Qfloat_type, Qvector, Qstring, Qsymbol, Qcons, Qwrong_type_argument,
+    Qorgfig_invalid_data, Qorgfig_closed_figure, Qorgfig_memory_limit,
+    Qorgfig_out_of_memory, Qorgfig_render_error, Qorgfig_file_error, Qorgfig_busy,
+    Qorgfig_error, Qorgfig_figure_p, Qorgfig_progress, Qpng, Qsvg, Qpdf;
+
+/* Counters for the finalizer tests: they are plain C integers. */
+static uint64_t figures_finalized;
+
+#define CHECK_EXIT(env) ((env)->non_local_exit_check(env) != emacs_funcall_exit_return)
+
+static emacs_value
+intern_global(emacs_env *env, const char *name)
+{
+    return env->make_global_ref(env, env->intern(env, name));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Signalling.                                                             */
+
+static emacs_value
+make_string(emacs_env *env, const char *s)
+{
+    return env->make_string(env, s, (ptrdiff_t)strlen(s));
+}
+
+/* Signal SYMBOL with data (MESSAGE . EXTRA) where EXTRA may be NULL. */
+static void
+signal_message(emacs_env *env, emacs_value symbol, const char *message, emacs_value extra)
+{
+    if (CHECK_EXIT(env))
+        return;
+    emacs_value msg = make_string(env, message);
+    if (CHECK_EXIT(env))
+        return;
+    emacs_value args[2] = {msg, extra};
+    emacs_value data = env->funcall(env, Qlist, extra ? 2 : 1, args);
+    if (CHECK_EXIT(env))
+        return;
+    env->non_local_exit_signal(env, symbol, data);
+}
+
+static void
+signal_wrong_type(emacs_env *env, emacs_value predicate, emacs_value value)
+{
+    if (CHECK_EXIT(env))
+        return;
+    emacs_value args[2] = {predicate, value};
+    emacs_value data = env->funcall(env, Qlist, 2, args);
+    if (!CHECK_EXIT(env))
+        env->non_local_exit_signal(env, Qwrong_type_argument, data);
+}
+
+static emacs_value
+status_symbol(orgfig_status s)
+{
+    switch (s) {
+    case ORGFIG_E_NOMEM:
+        return Qorgfig_out_of_memory;
+    case ORGFIG_E_LIMIT:
+        return Qorgfig_memory_limit;
+    case ORGFIG_E_INVALID:
+        return Qorgfig_invalid_data;
+    case ORGFIG_E_CLOSED:
+        return Qorgfig_closed_figure;
+    case ORGFIG_E_RENDER:
+    case ORGFIG_E_ENCODE:
+        return Qorgfig_render_error;
+    case ORGFIG_E_IO:
+        return Qorgfig_file_error;
+    case ORGFIG_E_BUSY:
+        return Qorgfig_busy;
+    case ORGFIG_OK:
+    case ORGFIG_E_QUIT:
+    case ORGFIG_E_TYPE:
+        break;
+    }
+    return Qorgfig_error;
+}
+
+/* The Lisp values a core call was made with, so that a wrong-type error can
+ * name the caller's own object. */
+typedef struct call_values {
+    emacs_value *args;
+    ptrdiff_t nargs;
+    emacs_value props; /* the property vector [k1 v1 k2 v2 ...] or NULL */
+} call_values;
+
+/* Turn the failure in ERR into a Lisp signal.  OBJ, when non-NULL, is the
+ * object the call was about (added to the data of some errors). */
+static void
+signal_core_error(emacs_env *env, const orgfig_err *err, emacs_value obj,
+                  const call_values *cv)
+{
+    if (CHECK_EXIT(env))
+        return; /* e.g. a quit that process_input already made pending */
+    switch (err->status) {
+    case ORGFIG_OK:
+        signal_message(env, Qorgfig_error,
+                       "orgfig: internal error: failure without status", NULL);
+        return;
+    case ORGFIG_E_QUIT:
+        /* The poll saw a quit; Emacs normally has it pending already.  */
+        env->non_local_exit_signal(env, env->intern(env, "quit"), Qnil);
+        return;
+    case ORGFIG_E_TYPE: {
+        emacs_value value = Qnil;
+        if (cv && err->where == ORGFIG_WHERE_ARG && (ptrdiff_t)err->index < cv->nargs)
+            value = cv->args[err->index];
+        else if (cv && cv->props && err->where == ORGFIG_WHERE_PROP)
+            value = env->vec_get(env, cv->props, (ptrdiff_t)(2 * err->index + 1));
+        if (CHECK_EXIT(env))
+            return;
+        const char *pred = err->predicate ? err->predicate : "orgfig-valid-p";
+        signal_wrong_type(env, env->intern(env, pred), value);
+        return;
+    }
+    case ORGFIG_E_CLOSED:
+    case ORGFIG_E_BUSY:
+        signal_message(env, status_symbol(err->status), err->msg, obj);
+        return;
+    default:
+        signal_message(env, status_symbol(err->status), err->msg, NULL);
+        return;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Typed user-pointers.                                                    */
+
+static void
+figure_finalizer(void *p)
+{
+    /* Runs during GC: core only, never Emacs (invariant 1). */
+    if (orgfig_figure_check(p)) {
+        figures_finalized++;
+        orgfig_figure_free(p);
+    }
+}
+
+static void
+column_finalizer(void *p)
+{
+    if (orgfig_column_check(p))
+        orgfig_column_unref(p);
+}
+
+/* Is V a user-ptr with finalizer FIN?  Never signals. */
+static bool
+is_user_ptr_with(emacs_env *env, emacs_value v, emacs_finalizer fin)
+{
+    if (!env->eq(env, env->type_of(env, v), Quser_ptr))
+        return false;
+    emacs_finalizer f = env->get_user_finalizer(env, v);
+    return !CHECK_EXIT(env) && f == fin;
+}
+
+/* The figure in V, or NULL with (wrong-type-argument orgfig-figure-p V)
+ * pending.  Closed figures are returned: callers decide. */
+static orgfig_figure *
+get_figure(emacs_env *env, emacs_value v)
+{
+    if (is_user_ptr_with(env, v, figure_finalizer)) {
+        void *p = env->get_user_ptr(env, v);
+        if (!CHECK_EXIT(env) && orgfig_figure_check(p))
+            return p;
+    }
+    signal_wrong_type(env, Qorgfig_figure_p, v);
+    return NULL;
+}
+
+/* The open, idle figure in V for function FN, or NULL with a signal. */
+static orgfig_figure *
+usable_figure(emacs_env *env, emacs_value v, const char *fn)
+{
+    orgfig_figure *f = get_figure(env, v);
+    if (f == NULL)
+        return NULL;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    if (orgfig_figure_usable(f, fn, &err) != ORGFIG_OK) {
+        signal_core_error(env, &err, v, NULL);
+        return NULL;
+    }
+    return f;
+}
+
+static orgfig_column *
+get_column_or_null(emacs_env *env, emacs_value v)
+{
+    if (!is_user_ptr_with(env, v, column_finalizer))
+        return NULL;
+    void *p = env->get_user_ptr(env, v);
+    return !CHECK_EXIT(env) && orgfig_column_check(p) ? p : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Scratch memory for one call (invariant 6).                              */
+
+typedef struct scratch {
+    void **blocks;
+    size_t n, cap;
+    orgfig_column **cols; /* references to drop */
+    size_t ncols, capcols;
+} scratch;
+
+static void *
+scratch_alloc(scratch *s, size_t count, size_t size, orgfig_err *err)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        void **b = orgfig_realloc_array(NULL, s->blocks, cap, sizeof *b, "scratch", err);
+        if (b == NULL)
+            return NULL;
+        s->blocks = b;
+        s->cap = cap;
+    }
+    void *p =
+        orgfig_alloc_array(NULL, count ? count : 1, size, true, "call arguments", err);
+    if (p)
+        s->blocks[s->n++] = p;
+    return p;
+}
+
+static bool
+scratch_keep_column(scratch *s, orgfig_column *c, orgfig_err *err)
+{
+    if (s->ncols == s->capcols) {
+        size_t cap = s->capcols ? 2 * s->capcols : 8;
+        orgfig_column **b =
+            orgfig_realloc_array(NULL, s->cols, cap, sizeof *b, "scratch", err);
+        if (b == NULL) {
+            orgfig_column_unref(c);
+            return false;
+        }
+        s->cols = b;
+        s->capcols = cap;
+    }
+    s->cols[s->ncols++] = c;
+    return true;
+}
+
+static void
+scratch_free(scratch *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        orgfig_free(s->blocks[i]);
+    for (size_t i = 0; i < s->ncols; i++)
+        orgfig_column_unref(s->cols[i]);
+    orgfig_free(s->blocks);
+    orgfig_free(s->cols);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lisp values -> orgfig_value.                                            */
+
+enum { MAX_NESTING = 4 };
+
+/* Signal the allocation failure in ERR (if any) and return false. */
+static bool
+fail_alloc(emacs_env *env, const orgfig_err *err)
+{
+    signal_core_error(env, err, NULL, NULL);
+    return false;
+}
+
+/* Copy the Lisp string V into scratch memory as UTF-8. */
+static bool
+convert_string(emacs_env *env, emacs_value v, scratch *s, const char **out, size_t *len)
+{
+    ptrdiff_t size = 0;
+    if (!env->copy_string_contents(env, v, NULL, &size) || CHECK_EXIT(env))
+        return false;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    char *buf = scratch_alloc(s, (size_t)size, 1, &err);
+    if (buf == NULL)
+        return fail_alloc(env, &err);
+    if (!env->copy_string_contents(env, v, buf, &size) || CHECK_EXIT(env))
+        return false;
+    *out = buf;
+    *len = (size_t)size - 1;
+    return true;
+}
+
+/* Read the number V into *OUT; false (no signal) if V is not a number.
+ * *INT_HINT predicts the type to try first and is updated. */
+static bool
+read_number(emacs_env *env, emacs_value v, bool *int_hint, double *out)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool as_int = *int_hint ^ (attempt == 1);
+        if (as_int) {
+            intmax_t i = env->extract_integer(env, v);
+            if (!CHECK_EXIT(env)) {
+                *out = (double)i;
+                *int_hint = true;
+                return true;
+            }
+            emacs_value sym, data;
+            enum emacs_funcall_exit kind = env->non_local_exit_get(env, &sym, &data);
+            env->non_local_exit_clear(env);
+            if (kind == emacs_funcall_exit_signal &&
+                env->eq(env, sym, env->intern(env, "overflow-error"))) {
+                /* A bignum: convert through `float' (it may become inf). */
+                emacs_value f = env->funcall(env, Qfloat, 1, &v);
+                if (CHECK_EXIT(env))
+                    return false;
+                *out = env->extract_float(env, f);
+                return !CHECK_EXIT(env);
+            }
+        } else {
+            double d = env->extract_float(env, v);
+            if (!CHECK_EXIT(env)) {
+                *out = d;
+                *int_hint = false;
+                return true;
+            }
+            env->non_local_exit_clear(env);
+        }
+    }
+    return false;
+}
+
+static bool convert_value(emacs_env *env, emacs_value v, scratch *s, int depth,
+                          orgfig_value *out);
+
+/* Convert a Lisp vector: all numbers -> a column; otherwise a list of
+ * values. */
+static bool
+convert_vector(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_value *out)
+{
+    ptrdiff_t n = env->vec_size(env, v);
+    if (CHECK_EXIT(env))
+        return false;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    bool numeric = true;
+    bool hint = false;
+    double first = 0;
+    if (n > 0) {
+        emacs_value e0 = env->vec_get(env, v, 0);
+        if (CHECK_EXIT(env))
+            return false;
+        numeric = read_number(env, e0, &hint, &first);
+        if (CHECK_EXIT(env))
+            return false;
+    }
+    if (numeric) {
+        orgfig_column *c = orgfig_column_new((size_t)n, ORGFIG_F64, &err);
+        if (c == NULL || !scratch_keep_column(s, c, &err))
+            return fail_alloc(env, &err);
+        double *d = c->data;
+        if (n > 0)
+            d[0] = first;
+        for (ptrdiff_t i = 1; i < n; i++) {
+            emacs_value e = env->vec_get(env, v, i);
+            if (CHECK_EXIT(env))
+                return false;
+            if (!read_number(env, e, &hint, &d[i])) {
+                if (!CHECK_EXIT(env))
+                    signal_wrong_type(env, env->intern(env, "numberp"), e);
+                return false;
+            }
+        }
+        *out = (orgfig_value){.type = ORGFIG_V_COL, .col = c};
+        return true;
+    }
+    if (depth >= MAX_NESTING) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig: data nested more than 4 levels deep", v);
+        return false;
+    }
+    orgfig_value *items = scratch_alloc(s, (size_t)n, sizeof *items, &err);
+    if (items == NULL)
+        return fail_alloc(env, &err);
+    for (ptrdiff_t i = 0; i < n; i++) {
+        emacs_value e = env->vec_get(env, v, i);
+        if (CHECK_EXIT(env) || !convert_value(env, e, s, depth + 1, &items[i]))
+            return false;
+    }
+    *out = (orgfig_value){.type = ORGFIG_V_LIST, .items = items, .nitems = (size_t)n};
+    return true;
+}
+
+/* Convert any Lisp value the API accepts.  Lists must have been turned
+ * into vectors by the Lisp side (which also rejects circular lists). */
+static bool
+convert_value(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!env->is_not_nil(env, v)) {
+        out->type = ORGFIG_V_NIL;
+        return true;
+    }
+    if (env->eq(env, v, Qt)) {
+        out->type = ORGFIG_V_T;
+        return true;
+    }
+    emacs_value type = env->type_of(env, v);
+    if (CHECK_EXIT(env))
+        return false;
+    if (env->eq(env, type, Qinteger) || env->eq(env, type, Qfloat_type)) {
+        bool hint = env->eq(env, type, Qinteger);
+        out->type = ORGFIG_V_NUM;
+        out->is_int = hint;
+        if (!read_number(env, v, &hint, &out->num)) {
+            if (!CHECK_EXIT(env))
+                signal_wrong_type(env, env->intern(env, "numberp"), v);
+            return false;
+        }
+        return true;
+    }
+    if (env->eq(env, type, Qstring)) {
+        out->type = ORGFIG_V_STR;
+        return convert_string(env, v, s, &out->str, &out->len);
+    }
+    if (env->eq(env, type, Qsymbol)) {
+        emacs_value name = env->funcall(env, Qsymbol_name, 1, &v);
+        if (CHECK_EXIT(env))
+            return false;
+        out->type = ORGFIG_V_SYM;
+        return convert_string(env, name, s, &out->str, &out->len);
+    }
+    if (env->eq(env, type, Qvector))
+        return convert_vector(env, v, s, depth, out);
+    if (env->eq(env, type, Quser_ptr)) {
+        orgfig_column *c = get_column_or_null(env, v);
+        if (c) {
+            out->type = ORGFIG_V_COL;
+            out->col = c;
+            return true;
+        }
+    }
+    if (env->eq(env, type, Qcons)) {
+        /* Defensive: the Lisp layer converts lists; do it here too. */
+        emacs_value vec = env->funcall(env, Qvconcat, 1, &v);
+        if (CHECK_EXIT(env))
+            return false;
+        return convert_vector(env, vec, s, depth, out);
+    }
+    signal_wrong_type(env, env->intern(env, "orgfig-data-p"), v);
+    return false;
+}
+
+/* Convert the property vector PROPS = [:k1 v1 :k2 v2 ...] (or nil). */
+static bool
+convert_props(emacs_env *env, emacs_value props, scratch *s, orgfig_prop **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!env->is_not_nil(env, props))
+        return true;
+    if (!env->eq(env, env->type_of(env, props), Qvector)) {
+        signal_wrong_type(env, env->intern(env, "vectorp"), props);
+        return false;
+    }
+    ptrdiff_t len = env->vec_size(env, props);
+    if (CHECK_EXIT(env))
+        return false;
+    if (len % 2 != 0) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig: property list has an odd number of elements", props);
+        return false;
+    }
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop *p = scratch_alloc(s, (size_t)(len / 2), sizeof *p, &err);
+    if (p == NULL)
+        return fail_alloc(env, &err);
+    for (ptrdiff_t i = 0; i < len / 2; i++) {
+        emacs_value k = env->vec_get(env, props, 2 * i);
+        emacs_value v = env->vec_get(env, props, 2 * i + 1);
+        if (CHECK_EXIT(env))
+            return false;
+        orgfig_value kv;
+        if (!convert_value(env, k, s, MAX_NESTING, &kv))
+            return false;
+        if (kv.type != ORGFIG_V_SYM || kv.len < 2 || kv.str[0] != ':') {
+            signal_wrong_type(env, env->intern(env, "keywordp"), k);
+            return false;
+        }
+        p[i].key = kv.str + 1;
+        if (!convert_value(env, v, s, 0, &p[i].val))
+            return false;
+    }
+    *out = p;
+    *n = (size_t)(len / 2);
+    return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Module functions.                                                       */
+
+#define UNUSED __attribute__((unused))
+
+/* (orgfig--mod-figure-new PROPS) */
+static emacs_value
+Forgfig_figure_new(emacs_env *env, ptrdiff_t nargs, emacs_value *args, void *data UNUSED)
+{
+    scratch s = {0};
+    orgfig_prop *props;
+    size_t nprops;
+    emacs_value result = NULL;
+    if (convert_props(env, nargs > 0 ? args[0] : Qnil, &s, &props, &nprops)) {
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_figure *f = orgfig_figure_new(props, nprops, &err);
+        if (f == NULL) {
+            call_values cv = {NULL, 0, nargs > 0 ? args[0] : NULL};
+            signal_core_error(env, &err, NULL, &cv);
+        } else {
+            result = env->make_user_ptr(env, figure_finalizer, f);
+            if (CHECK_EXIT(env)) {
+                orgfig_figure_free(f);
+                result = NULL;
+            }
+        }
+    }
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-figure-p OBJ): t for any figure, open or closed. */
+static emacs_value
+Forgfig_figure_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                 void *data UNUSED)
+{
+    if (is_user_ptr_with(env, args[0], figure_finalizer)) {
+        void *p = env->get_user_ptr(env, args[0]);
+        if (!CHECK_EXIT(env) && orgfig_figure_check(p))
+            return Qt;
+    }
+    return CHECK_EXIT(env) ? NULL : Qnil;
+}
+
+/* (orgfig--mod-live-p FIG) */
+static emacs_value
+Forgfig_live_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+               void *data UNUSED)
+{
+    orgfig_figure *f = get_figure(env, args[0]);
+    if (f == NULL)
+        return NULL;
+    return orgfig_figure_is_open(f) ? Qt : Qnil;
+}
+
+/* (orgfig--mod-close FIG): idempotent. */
+static emacs_value
+Forgfig_close(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+              void *data UNUSED)
+{
+    orgfig_figure *f = get_figure(env, args[0]);
+    if (f == NULL)
+        return NULL;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_status st = orgfig_figure_usable(f, "orgfig-close", &err);
+    if (st == ORGFIG_E_BUSY) {
+        signal_core_error(env, &err, args[0], NULL);
+        return NULL;
+    }
+    orgfig_figure_close(f);
+    return Qnil;
+}
+
+/* (orgfig--mod-set FIG PROPS) */
+static emacs_value
+Forgfig_set(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *data UNUSED)
+{
+    orgfig_figure *f = usable_figure(env, args[0], "orgfig-set");
+    if (f == NULL)
+        return NULL;
+    scratch s = {0};
+    orgfig_prop *props;
+    size_t nprops;
+    emacs_value result = NULL;
+    if (convert_props(env, args[1], &s, &props, &nprops)) {
+        orgfig_err err = ORGFIG_ERR_INIT;
+        if (orgfig_figure_set(f, props, nprops, &err) == ORGFIG_OK) {
+            result = args[0];
+        } else {
+            call_values cv = {NULL, 0, args[1]};
+            signal_core_error(env, &err, args[0], &cv);
+        }
+    }
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-plot FIG KIND ARGS PROPS): KIND is a symbol such as `line',
+ * ARGS a vector of the positional arguments. */
+static emacs_value
+Forgfig_plot(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *data UNUSED)
+{
+    scratch s = {0};
+    orgfig_value kindv;
+    if (!convert_value(env, args[1], &s, MAX_NESTING, &kindv)) {
+        scratch_free(&s);
+        return NULL;
+    }
+    int kind =
+        kindv.type == ORGFIG_V_SYM ? orgfig_kind_from_name(kindv.str, kindv.len) : -1;
+    scratch_free(&s);
+    if (kind < 0) {
+        signal_message(env, Qorgfig_invalid_data, "orgfig: unknown plot kind", args[1]);
+        return NULL;
+    }
+    char fn[64];
+    snprintf(fn, sizeof fn, "orgfig-%s", orgfig_kind_name((orgfig_kind)kind));
+    orgfig_figure *f = usable_figure(env, args[0], fn);
+    if (f == NULL)
+        return NULL;
+    if (!env->eq(env, env->type_of(env, args[2]), Qvector)) {
+        signal_wrong_type(env, env->intern(env, "vectorp"), args[2]);
+        return NULL;
+    }
+    ptrdiff_t n = env->vec_size(env, args[2]);
+    if (CHECK_EXIT(env))
+        return NULL;
+    if (n < 0 || (size_t)n != orgfig_kind_nargs((orgfig_kind)kind)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: takes %zu data arguments, got %td", fn,
+                 orgfig_kind_nargs((orgfig_kind)kind), n);
+        signal_message(env, Qorgfig_invalid_data, msg, NULL);
+        return NULL;
+    }
+    emacs_value result = NULL;
+    emacs_value lisp_args[8];
+    orgfig_value vals[8];
+    orgfig_prop *props;
+    size_t nprops;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    if (n > 8) {
+        signal_message(env, Qorgfig_invalid_data, "orgfig: too many data arguments",
+                       NULL);
+        return NULL;
+    }
+    for (ptrdiff_t i = 0; i < n; i++) {
+        lisp_args[i] = env->vec_get(env, args[2], i);
+        if (CHECK_EXIT(env) || !convert_value(env, lisp_args[i], &s, 0, &vals[i]))
+            goto out;
+    }
+    if (!convert_props(env, args[3], &s, &props, &nprops))
+        goto out;
+    /* Converting the data called Lisp; check the figure is still usable. */
+    if (orgfig_figure_usable(f, fn, &err) != ORGFIG_OK) {
+        signal_core_error(env, &err, args[0], NULL);
+        goto out;
+    }
+    if (orgfig_figure_plot(f, (orgfig_kind)kind, vals, (size_t)n, props, nprops, &err) ==
+        ORGFIG_OK) {
+        result = args[0];
+    } else {
+        call_values cv = {lisp_args, n, args[3]};
+        signal_core_error(env, &err, args[0], &cv);
+    }
+out:
+    scratch_free(&s);
+    return result;
+}
+
+/* Poll and progress callbacks for long renders (invariant 4). */
+typedef struct poll_ctx {
+    emacs_env *env;
+    unsigned calls;
+} poll_ctx;
+
+static bool
+poll_quit(void *ctx)
+{
+    poll_ctx *pc = ctx;
+    pc->calls++;
+    return pc->env->process_input(pc->env) == emacs_process_input_quit;
+}
+
+static void
+report_progress(void *ctx, double fraction)
+{
+    poll_ctx *pc = ctx;
+    emacs_env *env = pc->env;
+    if (CHECK_EXIT(env))
+        return;
+    emacs_value v = env->make_float(env, fraction);
+    if (CHECK_EXIT(env))
+        return;
+    env->funcall(env, Qorgfig_progress, 1, &v);
+    /* A failing progress reporter must not stop the render. */
+    if (CHECK_EXIT(env))
+        env->non_local_exit_clear(env);
+}
+
+/* (orgfig--mod-render FIG FORMAT LEVEL SMALL) -> unibyte string. */
+static emacs_value
+Forgfig_render(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+               void *data UNUSED)
+{
+    orgfig_figure *f = usable_figure(env, args[0], "orgfig-render");
+    if (f == NULL)
+        return NULL;
+    orgfig_render_opts opts = {.format = ORGFIG_FORMAT_PNG, .png_level = -1};
+    if (env->eq(env, args[1], Qsvg))
+        opts.format = ORGFIG_FORMAT_SVG;
+    else if (env->eq(env, args[1], Qpdf))
+        opts.format = ORGFIG_FORMAT_PDF;
+    else if (env->is_not_nil(env, args[1]) && !env->eq(env, args[1], Qpng)) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-render: FORMAT must be png, svg or pdf", args[1]);
+        return NULL;
+    }
+    if (env->is_not_nil(env, args[2])) {
+        intmax_t level = env->extract_integer(env, args[2]);
+        if (CHECK_EXIT(env))
+            return NULL;
+        if (level < 0 || level > 9) {
+            signal_message(env, Qorgfig_invalid_data,
+                           "orgfig-render: LEVEL must be an integer from 0 to 9",
+                           args[2]);
+            return NULL;
+        }
+        opts.png_level = (int)level;
+    }
+    opts.png_small = env->is_not_nil(env, args[3]);
+    poll_ctx pc = {env, 0};
+    opts.poll = poll_quit;
+    opts.progress = report_progress;
+    opts.ctx = &pc;
+
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    if (orgfig_figure_render(f, &opts, &out, &err) != ORGFIG_OK) {
+        orgfig_buf_free(&out);
+        signal_core_error(env, &err, args[0], NULL);
+        return NULL;
+    }
+    emacs_value str = NULL;
+    if (out.len > (size_t)PTRDIFF_MAX)
+        signal_message(env, Qorgfig_render_error, "orgfig-render: output too large",
+                       NULL);
+    else
+        str = env->make_unibyte_string(env, (const char *)out.data, (ptrdiff_t)out.len);
+    orgfig_buf_free(&out);
+    return CHECK_EXIT(env) ? NULL : str;
+}
+
+static emacs_value
+make_int(emacs_env *env, uint64_t v)
+{
+    return env->make_integer(env, v > INTMAX_MAX ? INTMAX_MAX : (intmax_t)v);
+}
+
+/* Build a plist from NAMES and VALUES (N pairs). */
+static emacs_value
+make_plist(emacs_env *env, size_t n, const char *const *names, emacs_value *values)
+{
+    emacs_value items[32];
+    if (n > 16)
+        n = 16;
+    for (size_t i = 0; i < n; i++) {
+        items[2 * i] = env->intern(env, names[i]);
+        items[2 * i + 1] = values[i];
+    }
+    emacs_value r = env->funcall(env, Qlist, (ptrdiff_t)(2 * n), items);
+    return CHECK_EXIT(env) ? NULL : r;
+}
+
+/* (orgfig--mod-info FIG) -> plist; works on closed figures too. */
+static emacs_value
+Forgfig_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *data UNUSED)
+{
+    orgfig_figure *f = get_figure(env, args[0]);
+    if (f == NULL)
+        return NULL;
+    int w = 0, h = 0;
+    double scale = 1;
+    orgfig_figure_size(f, &w, &h, &scale);
+    const char *title = orgfig_figure_title(f);
+    static const char *const names[] = {":id",    ":width",   ":height", ":scale",
+                                        ":bytes", ":artists", ":title",  ":live"};
+    emacs_value vals[8] = {
+        make_int(env, orgfig_figure_id(f)),
+        env->make_integer(env, w),
+        env->make_integer(env, h),
+        env->make_float(env, scale),
+        make_int(env, orgfig_figure_bytes(f)),
+        make_int(env, orgfig_figure_nartists(f)),
+        env->make_string(env, title, (ptrdiff_t)strlen(title)),
+        orgfig_figure_is_open(f) ? Qt : Qnil,
+    };
+    if (CHECK_EXIT(env))
+        return NULL;
+    return make_plist(env, 8, names, vals);
+}
+
+/* (orgfig--mod-memory) -> plist of the core's counters. */
+static emacs_value
+Forgfig_memory(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args UNUSED,
+               void *data UNUSED)
+{
+    orgfig_memstats st = orgfig_memory_stats();
+    static const char *const names[] = {":figures",    ":columns", ":bytes",
+                                        ":peak-bytes", ":limit",   ":allocations",
+                                        ":finalized"};
+    emacs_value vals[7] = {
+        make_int(env, orgfig_figures_open()),
+        make_int(env, orgfig_columns_live()),
+        make_int(env, st.bytes),
+        make_int(env, st.peak),
+        st.limit ? make_int(env, st.limit) : Qnil,
+        make_int(env, st.allocs),
+        make_int(env, figures_finalized),
+    };
+    if (CHECK_EXIT(env))
+        return NULL;
+    return make_plist(env, 7, names, vals);
+}
+
+/* (orgfig--mod-set-limit BYTES-OR-NIL) */
+static emacs_value
+Forgfig_set_limit(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                  void *data UNUSED)
+{
+    if (!env->is_not_nil(env, args[0])) {
+        orgfig_memory_set_limit(0);
+        return Qnil;
+    }
+    intmax_t v = env->extract_integer(env, args[0]);
+    if (CHECK_EXIT(env))
+        return NULL;
+    if (v <= 0) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-memory-limit must be a positive number of bytes or nil",
+                       args[0]);
+        return NULL;
+    }
+    orgfig_memory_set_limit((uintmax_t)v > SIZE_MAX ? SIZE_MAX : (size_t)v);
+    return Qnil;
+}
+
+/* (orgfig--mod-reset-peak) */
+static emacs_value
+Forgfig_reset_peak(emacs_env *env UNUSED, ptrdiff_t nargs UNUSED,
+                   emacs_value *args UNUSED, void *data UNUSED)
+{
+    orgfig_memory_reset_peak();
+    return Qnil;
+}
+
+/* (orgfig--mod-pack SEQ TYPE) -> a column holding SEQ's numbers. */
+static emacs_value
+Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *data UNUSED)
+{
+    scratch s = {0};
+    orgfig_value v;
+    emacs_value result = NULL;
+    bool f32 = env->eq(env, args[1], env->intern(env, "float32"));
+    if (env->is_not_nil(env, args[1]) && !f32 &&
+        !env->eq(env, args[1], env->intern(env, "float64"))) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-pack: TYPE must be float64 or float32", args[1]);
+        return NULL;
+    }
+    if (!convert_value(env, args[0], &s, MAX_NESTING, &v))
+        goto out;
+    if (v.type != ORGFIG_V_COL) {
+        signal_wrong_type(env, env->intern(env, "sequencep"), args[0]);
+        goto out;
+    }
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *c;
+    if (f32) {
+        c = orgfig_column_new(v.col->n, ORGFIG_F32, &err);
+        if (c)
+            for (size_t i = 0; i < v.col->n; i++)
+                orgfig_column_put(c, i, orgfig_column_get(v.col, i));
+    } else {
+        c = orgfig_column_ref(v.col);
+    }
+    if (c == NULL) {
+        signal_core_error(env, &err, NULL, NULL);
+        goto out;
+    }
+    result = env->make_user_ptr(env, column_finalizer, c);
+    if (CHECK_EXIT(env)) {
+        orgfig_column_unref(c);
+        result = NULL;
+    }
+out:
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-column-p OBJ) */
+static emacs_value
+Forgfig_column_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                 void *data UNUSED)
+{
+    return get_column_or_null(env, args[0]) ? Qt : (CHECK_EXIT(env) ? NULL : Qnil);
+}
+
+/* (orgfig--mod-column-info COL) -> (:length N :type float64 :bytes B :name S) */
+static emacs_value
+Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                    void *data UNUSED)
+{
+    orgfig_column *c = get_column_or_null(env, args[0]);
+    if (c == NULL) {
+        signal_wrong_type(env, env->intern(env, "orgfig-column-p"), args[0]);
+        return NULL;
+    }
+    static const char *const names[] = {":length", ":type", ":bytes", ":name"};
+    emacs_value vals[4] = {
+        make_int(env, c->n),
+        env->intern(env, c->dtype == ORGFIG_F32 ? "float32" : "float64"),
+        make_int(env, orgfig_column_bytes(c)),
+        c->name ? env->make_string(env, c->name, (ptrdiff_t)strlen(c->name)) : Qnil,
+    };
+    if (CHECK_EXIT(env))
+        return NULL;
+    return make_plist(env, 4, names, vals);
+}
+
+/* (orgfig--mod-test-fail-alloc N): make the Nth core allocation from now
+ * fail (0 disables).  For the test suite's fault-injection tests. */
+static emacs_value
+Forgfig_test_fail_alloc(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                        void *data UNUSED)
+{
+    intmax_t n = env->extract_integer(env, args[0]);
+    if (CHECK_EXIT(env))
+        return NULL;
+    orgfig_alloc_fail_at(n > 0 ? (uint64_t)n : 0);
+    return Qnil;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Initialization.                                                         */
+
+static void
+defun(emacs_env *env, const char *name, ptrdiff_t min, ptrdiff_t max, emacs_function fn,
+      const char *doc)
+{
+    emacs_value f = env->make_function(env, min, max, fn, doc, NULL);
+    emacs_value args[2] = {env->intern(env, name), f};
+    env->funcall(env, env->intern(env, "defalias"), 2, args);
+}
+
+static void
+init_symbols(emacs_env *env)
+{
+    Qnil = intern_global(env, "nil");
+    Qt = intern_global(env, "t");
+    Qlist = intern_global(env, "list");
+    Qfloat = intern_global(env, "float");
+    Qsymbol_name = intern_global(env, "symbol-name");
+    Qvconcat = intern_global(env, "vconcat");
+    Quser_ptr = intern_global(env, "user-ptr");
+    Qinteger = intern_global(env, "integer");
+    Qfloat_type = intern_global(env, "float");
+    Qvector = intern_global(env, "vector");
+    Qstring = intern_global(env, "string");
+    Qsymbol = intern_global(env, "symbol");
+    Qcons = intern_global(env, "cons");
+    Qwrong_type_argument = intern_global(env, "wrong-type-argument");
+    Qorgfig_error = intern_global(env, "orgfig-error");
+    Qorgfig_invalid_data = intern_global(env, "orgfig-invalid-data");
+    Qorgfig_closed_figure = intern_global(env, "orgfig-closed-figure");
+    Qorgfig_memory_limit = intern_global(env, "orgfig-memory-limit");
+    Qorgfig_out_of_memory = intern_global(env, "orgfig-out-of-memory");
+    Qorgfig_render_error = intern_global(env, "orgfig-render-error");
+    Qorgfig_file_error = intern_global(env, "orgfig-file-error");
+    Qorgfig_busy = intern_global(env, "orgfig-busy");
+    Qorgfig_figure_p = intern_global(env, "orgfig-figure-p");
+    Qorgfig_progress = intern_global(env, "orgfig--progress");
+    Qpng = intern_global(env, "png");
+    Qsvg = intern_global(env, "svg");
+    Qpdf = intern_global(env, "pdf");
+}
+
+ORGFIG_EXPORT int
+emacs_module_init(struct emacs_runtime *runtime)
+{
+    if (runtime->size < (ptrdiff_t)sizeof(*runtime))
+        return 1;
+    emacs_env *env = runtime->get_environment(runtime);
+    /* make_unibyte_string arrived in Emacs 28. */
+    if (env->size < (ptrdiff_t)sizeof(struct emacs_env_28))
+        return 2;
+    if (!initialized) {
+        init_symbols(env);
+        if (CHECK_EXIT(env))
+            return 3;
+        initialized = true;
+    }
+    defun(env, "orgfig--mod-figure-new", 1, 1, Forgfig_figure_new,
+          "Make a figure from the property vector PROPS.\n\n(fn PROPS)");
+    defun(env, "orgfig--mod-figure-p", 1, 1, Forgfig_figure_p,
+          "Return t if OBJ is an orgfig figure, open or closed.\n\n(fn OBJ)");
+    defun(env, "orgfig--mod-live-p", 1, 1, Forgfig_live_p,
+          "Return t if FIG is open.\n\n(fn FIG)");
+    defun(env, "orgfig--mod-close", 1, 1, Forgfig_close,
+          "Free FIG's memory; closing twice is fine.\n\n(fn FIG)");
+    defun(
+        env, "orgfig--mod-set", 2, 2, Forgfig_set,
+        "Set figure or axes properties of FIG from the vector PROPS.\n\n(fn FIG PROPS)");
+    defun(env, "orgfig--mod-plot", 4, 4, Forgfig_plot,
+          "Add a plot of KIND with data vector ARGS and property vector PROPS to FIG."
+          "\n\n(fn FIG KIND ARGS PROPS)");
+    defun(env, "orgfig--mod-render", 4, 4, Forgfig_render,
+          "Render FIG to a unibyte string in FORMAT (png, svg or pdf).\n"
+          "LEVEL is a zlib level or nil; SMALL non-nil picks the small PNG preset."
+          "\n\n(fn FIG FORMAT LEVEL SMALL)");
+    defun(env, "orgfig--mod-info", 1, 1, Forgfig_info,
+          "Return a plist describing FIG.\n\n(fn FIG)");
+    defun(env, "orgfig--mod-memory", 0, 0, Forgfig_memory,
+          "Return a plist of orgfig's memory counters.\n\n(fn)");
+    defun(env, "orgfig--mod-set-limit", 1, 1, Forgfig_set_limit,
+          "Set the memory limit to BYTES (nil: none).\n\n(fn BYTES)");
+    defun(env, "orgfig--mod-reset-peak", 0, 0, Forgfig_reset_peak,
+          "Reset the peak byte count to the bytes held now.\n\n(fn)");
+    defun(env, "orgfig--mod-pack", 2, 2, Forgfig_pack,
+          "Pack the numbers of vector SEQ into a column of TYPE.\n\n(fn SEQ TYPE)");
+    defun(env, "orgfig--mod-column-p", 1, 1, Forgfig_column_p,
+          "Return t if OBJ is an orgfig column.\n\n(fn OBJ)");
+    defun(env, "orgfig--mod-column-info", 1, 1, Forgfig_column_info,
+          "Return a plist describing column COL.\n\n(fn COL)");
+    defun(env, "orgfig--mod-test-fail-alloc", 1, 1, Forgfig_test_fail_alloc,
+          "Make the Nth core allocation from now fail (0 disables).  For tests."
+          "\n\n(fn N)");
+    if (CHECK_EXIT(env))
+        return 4;
+    emacs_value feature = env->intern(env, "orgfig-module");
+    env->funcall(env, env->intern(env, "provide"), 1, &feature);
+    return CHECK_EXIT(env) ? 5 : 0;
+}

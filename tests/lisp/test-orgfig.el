@@ -1,0 +1,342 @@
+;;; test-orgfig.el --- ERT tests of orgfig's figure API -*- lexical-binding: t -*-
+
+;;; Commentary:
+
+;; Batch tests of the public API in lisp/orgfig.el and the module behind
+;; it: figure life cycle, exact error symbols and data, rendering, memory
+;; accounting, the memory limit, finalizers and fault injection.
+
+;;; Code:
+
+(require 'ert)
+(require 'cl-lib)
+(require 'orgfig)
+(require 'orgfig-test-lib)
+
+(defmacro orgfig-test-with-limit (limit &rest body)
+  "Run BODY with the memory limit set to LIMIT, restoring it after."
+  (declare (indent 1))
+  `(let ((old orgfig-memory-limit))
+     (unwind-protect
+         (progn (customize-set-variable 'orgfig-memory-limit ,limit) ,@body)
+       (customize-set-variable 'orgfig-memory-limit old))))
+
+(defun orgfig-test-bytes ()
+  "Bytes orgfig holds now."
+  (plist-get (orgfig-memory) :bytes))
+
+;;;; Life cycle
+
+(ert-deftest orgfig-figure-is-a-live-figure ()
+  (let ((fig (orgfig-figure :width 300 :height 200)))
+    (should (orgfig-figure-p fig))
+    (should (orgfig-live-p fig))
+    (should (eq (type-of fig) 'user-ptr))
+    (should (memq fig (orgfig-figures)))
+    (orgfig-close fig)))
+
+(ert-deftest orgfig-close-is-idempotent ()
+  (let ((fig (orgfig-figure)))
+    (should (null (orgfig-close fig)))
+    (should (null (orgfig-close fig)))
+    (should (orgfig-figure-p fig))
+    (should-not (orgfig-live-p fig))
+    (should-not (memq fig (orgfig-figures)))))
+
+(ert-deftest orgfig-use-after-close-signals ()
+  (let ((fig (orgfig-figure)))
+    (orgfig-close fig)
+    (dolist (thunk (list (lambda () (orgfig-line fig nil [1 2 3]))
+                         (lambda () (orgfig-set fig :title "x"))
+                         (lambda () (orgfig-render fig))
+                         (lambda () (orgfig-image fig))))
+      (let ((err (should-error (funcall thunk) :type 'orgfig-closed-figure)))
+        ;; The data names the figure and says what happened.
+        (should (stringp (cadr err)))
+        (should (eq (car (last err)) fig))))))
+
+(ert-deftest orgfig-closed-figure-is-an-orgfig-error ()
+  (let ((fig (orgfig-figure)))
+    (orgfig-close fig)
+    (should (condition-case nil (progn (orgfig-render fig) nil)
+              (orgfig-error t)))
+    (should (condition-case nil (progn (orgfig-render fig) nil)
+              (error t)))))
+
+(ert-deftest orgfig-non-figures-are-wrong-type ()
+  (dolist (obj (list 42 "fig" nil 'fig [1 2] (list 1 2) (make-hash-table)
+                     (orgfig-pack [1 2 3])))
+    (should-not (orgfig-figure-p obj))
+    (should (equal (should-error (orgfig-line obj nil [1 2]) :type 'wrong-type-argument)
+                   (list 'wrong-type-argument 'orgfig-figure-p obj)))
+    (should (equal (should-error (orgfig-render obj) :type 'wrong-type-argument)
+                   (list 'wrong-type-argument 'orgfig-figure-p obj)))
+    (should-error (orgfig-live-p obj) :type 'wrong-type-argument)
+    (should-error (orgfig-close obj) :type 'wrong-type-argument)))
+
+(ert-deftest orgfig-with-figure-closes-on-error ()
+  (let (kept)
+    (should-error
+     (orgfig-with-figure (fig :title "t")
+       (setq kept fig)
+       (error "Boom")))
+    (should (orgfig-figure-p kept))
+    (should-not (orgfig-live-p kept))))
+
+(ert-deftest orgfig-with-figure-returns-body-value ()
+  (let (kept)
+    (should (equal (orgfig-with-figure (fig) (setq kept fig) 7) 7))
+    (should-not (orgfig-live-p kept))))
+
+;;;; Rendering
+
+(ert-deftest orgfig-render-png-has-the-figure-size ()
+  (orgfig-with-figure (fig :width 321 :height 123 :title "Size")
+    (orgfig-line fig [0 1 2] [3 1 2] :label "a" :color "tab:red" :width 2)
+    (let ((png (orgfig-render fig)))
+      (should (orgfig-test-png-p png))
+      (should (equal (orgfig-test-png-size png) '(321 . 123))))))
+
+(ert-deftest orgfig-render-scale-multiplies-pixels ()
+  (orgfig-with-figure (fig :width 200 :height 150 :scale 2)
+    (orgfig-line fig nil [1 4 9])
+    (should (equal (orgfig-test-png-size (orgfig-render fig)) '(400 . 300)))
+    (should (equal (plist-get (cdr (orgfig-image fig)) :scale) 0.5))))
+
+(ert-deftest orgfig-render-empty-figure-works ()
+  (orgfig-with-figure (fig :width 100 :height 80)
+    (should (equal (orgfig-test-png-size (orgfig-render fig)) '(100 . 80)))))
+
+(ert-deftest orgfig-render-accepts-lists-integers-and-floats ()
+  (orgfig-with-figure (fig)
+    (orgfig-line fig '(1 2 3) '(1.5 2 2.5))
+    (orgfig-line fig nil [1 2.0 3])
+    (should (= 2 (plist-get (orgfig-figure-info fig) :artists)))
+    (should (orgfig-test-png-p (orgfig-render fig)))))
+
+(ert-deftest orgfig-render-svg-and-pdf ()
+  (orgfig-with-figure (fig :width 200 :height 100 :title "Vector <&>")
+    (orgfig-line fig nil [1 2 3])
+    (let ((svg (orgfig-render fig 'svg))
+          (pdf (orgfig-render fig 'pdf)))
+      (should (string-match-p "<svg" svg))
+      (should (string-prefix-p "%PDF" pdf)))
+    (should-error (orgfig-render fig 'gif) :type 'orgfig-invalid-data)))
+
+(ert-deftest orgfig-save-picks-format-from-extension ()
+  (let ((dir (make-temp-file "orgfig-test" t)))
+    (unwind-protect
+        (orgfig-with-figure (fig :width 120 :height 90)
+          (orgfig-line fig nil [1 3 2])
+          (let ((png (expand-file-name "a.png" dir))
+                (svg (expand-file-name "a.svg" dir)))
+            (should (equal (orgfig-save fig png) png))
+            (orgfig-save fig svg)
+            (should (equal (orgfig-test-png-size
+                            (with-temp-buffer
+                              (set-buffer-multibyte nil)
+                              (insert-file-contents-literally png)
+                              (buffer-string)))
+                           '(120 . 90)))
+            (should (with-temp-buffer (insert-file-contents svg)
+                                      (search-forward "<svg" nil t)))
+            (should-error (orgfig-save fig (expand-file-name "a.gif" dir))
+                          :type 'orgfig-invalid-data)))
+      (delete-directory dir t))))
+
+(ert-deftest orgfig-image-is-a-png-image ()
+  (orgfig-with-figure (fig :width 64 :height 48)
+    (orgfig-line fig nil [1 2])
+    (let ((img (orgfig-image fig)))
+      (should (eq (car img) 'image))
+      (should (eq (plist-get (cdr img) :type) 'png))
+      (should (orgfig-test-png-p (plist-get (cdr img) :data))))))
+
+;;;; Data validation
+
+(ert-deftest orgfig-line-length-mismatch-names-both-lengths ()
+  (orgfig-with-figure (fig)
+    (let ((err (should-error (orgfig-line fig [1 2 3] [1 2 3 4])
+                             :type 'orgfig-invalid-data)))
+      (should (string-match-p "orgfig-line" (cadr err)))
+      (should (string-match-p "3" (cadr err)))
+      (should (string-match-p "4" (cadr err))))
+    ;; The failed call left the figure as it was.
+    (should (= 0 (plist-get (orgfig-figure-info fig) :artists)))))
+
+(ert-deftest orgfig-line-rejects-non-numbers ()
+  (orgfig-with-figure (fig)
+    (should (equal (should-error (orgfig-line fig nil [1 "two" 3])
+                                 :type 'wrong-type-argument)
+                   '(wrong-type-argument numberp "two")))
+    (should-error (orgfig-line fig nil "abc") :type 'wrong-type-argument)))
+
+(ert-deftest orgfig-bad-property-lists ()
+  (orgfig-with-figure (fig)
+    (should-error (orgfig-line fig nil [1 2] :color) :type 'orgfig-invalid-data)
+    (should (equal (should-error (orgfig-line fig nil [1 2] 'color "red")
+                                 :type 'wrong-type-argument)
+                   '(wrong-type-argument keywordp color)))
+    (let ((err (should-error (orgfig-line fig nil [1 2] :colour "red")
+                             :type 'orgfig-invalid-data)))
+      (should (string-match-p ":colour" (cadr err))))
+    (let ((circular (list :label "a")))
+      (setcdr (cdr circular) circular)
+      (should-error (orgfig--props-vector "orgfig-line" circular)
+                    :type 'orgfig-invalid-data))))
+
+(ert-deftest orgfig-figure-size-limits ()
+  (should-error (orgfig-figure :width 0) :type 'orgfig-invalid-data)
+  (should-error (orgfig-figure :width 100000) :type 'orgfig-invalid-data)
+  (should-error (orgfig-figure :height -5) :type 'orgfig-invalid-data)
+  (should-error (orgfig-figure :width "wide") :type 'wrong-type-argument)
+  (should-error (orgfig-figure :width (expt 10 30)) :type 'orgfig-invalid-data)
+  (should-error (orgfig-figure :theme 'no-such-theme) :type 'orgfig-invalid-data))
+
+(ert-deftest orgfig-set-properties ()
+  (orgfig-with-figure (fig)
+    (orgfig-line fig nil [1 2 3])
+    (should (eq fig (orgfig-set fig :title "T" :xlabel "x" :ylabel "y"
+                                :xlim '(0 5) :ylim [0 10])))
+    (should (equal (plist-get (orgfig-figure-info fig) :title) "T"))
+    (should-error (orgfig-set fig :xlim '(1)) :type 'orgfig-invalid-data)
+    (should (orgfig-test-png-p (orgfig-render fig)))))
+
+;;;; Memory
+
+(ert-deftest orgfig-memory-plist ()
+  (let ((m (orgfig-memory)))
+    (dolist (k '(:figures :datasets :bytes :peak-bytes :limit))
+      (should (plist-member m k)))
+    (should (natnump (plist-get m :bytes)))
+    (should (>= (plist-get m :peak-bytes) (plist-get m :bytes)))))
+
+(ert-deftest orgfig-memory-counts-and-returns-to-baseline ()
+  (garbage-collect)
+  (let* ((before (orgfig-test-bytes))
+         (figs (plist-get (orgfig-memory) :figures))
+         (fig (orgfig-figure)))
+    (orgfig-line fig nil (make-vector 10000 1.5))
+    (should (> (orgfig-test-bytes) (+ before 80000)))
+    (should (= (1+ figs) (plist-get (orgfig-memory) :figures)))
+    (should (> (plist-get (orgfig-figure-info fig) :bytes) 80000))
+    (orgfig-close fig)
+    (should (= figs (plist-get (orgfig-memory) :figures)))
+    ;; Only the small struct remains until the finalizer runs.
+    (should (< (- (orgfig-test-bytes) before) 4096))))
+
+(ert-deftest orgfig-memory-limit-signals-and-keeps-figures ()
+  (orgfig-with-figure (fig :width 200 :height 100)
+    (orgfig-line fig nil [1 2 3])
+    (let ((png (orgfig-render fig)))
+      (orgfig-test-with-limit (+ (orgfig-test-bytes) 1000)
+        (should-error (orgfig-line fig nil (make-vector 100000 1.0))
+                      :type 'orgfig-memory-limit)
+        (should (equal (plist-get (orgfig-memory) :limit) orgfig-memory-limit))
+        ;; Rendering needs a pixel buffer larger than the limit allows.
+        (should-error (orgfig-render fig) :type 'orgfig-memory-limit)
+        (should (orgfig-live-p fig)))
+      ;; Intact after the limit is lifted: same picture as before.
+      (should (= 1 (plist-get (orgfig-figure-info fig) :artists)))
+      (should (equal (orgfig-render fig) png)))))
+
+(ert-deftest orgfig-memory-limit-rejects-bad-values ()
+  (should-error (customize-set-variable 'orgfig-memory-limit -1))
+  (should-error (customize-set-variable 'orgfig-memory-limit "big")))
+
+(defun orgfig-test--leak-figures (n)
+  "Make N figures with data and drop every reference to them."
+  (dotimes (_ n)
+    (orgfig-line (orgfig-figure :width 100 :height 100) nil (make-vector 1000 1.0)))
+  nil)
+
+(ert-deftest orgfig-finalizers-free-garbage-figures ()
+  (garbage-collect)
+  (let ((finalized (plist-get (orgfig-memory) :finalized))
+        (open (plist-get (orgfig-memory) :figures))
+        bytes-leaked)
+    (orgfig-test--leak-figures 100)
+    (setq bytes-leaked (orgfig-test-bytes))
+    (should (= (plist-get (orgfig-memory) :figures) (+ open 100)))
+    (garbage-collect)
+    ;; Conservative stack scanning may keep a few alive; not all of them.
+    (should (> (plist-get (orgfig-memory) :finalized) finalized))
+    (should (< (plist-get (orgfig-memory) :figures) (+ open 100)))
+    (should (< (orgfig-test-bytes) bytes-leaked))))
+
+(ert-deftest orgfig-figures-list-is-weak ()
+  (garbage-collect)
+  (let ((n (length (orgfig-figures))))
+    (orgfig-test--leak-figures 50)
+    (garbage-collect)
+    (should (< (length (orgfig-figures)) (+ n 50)))))
+
+;;;; Columns
+
+(ert-deftest orgfig-pack-makes-a-reusable-column ()
+  (let ((col (orgfig-pack [1 2 3 4]))
+        (col32 (orgfig-pack (number-sequence 1 1000) 'float32))
+        (col64 (orgfig-pack (number-sequence 1 1000))))
+    (should (orgfig-column-p col))
+    (should (= 4 (plist-get (orgfig-column-info col) :length)))
+    (should (eq 'float32 (plist-get (orgfig-column-info col32) :type)))
+    (should (< (plist-get (orgfig-column-info col32) :bytes)
+               (* 0.6 (plist-get (orgfig-column-info col64) :bytes))))
+    (orgfig-with-figure (a)
+      (orgfig-with-figure (b)
+        (orgfig-line a nil col)
+        (orgfig-line b col col)
+        (should (orgfig-test-png-p (orgfig-render b)))))
+    (should-error (orgfig-pack ["a"]) :type 'wrong-type-argument)
+    (should-error (orgfig-pack [1] 'int8) :type 'orgfig-invalid-data)))
+
+;;;; Faults and module loading
+
+(ert-deftest orgfig-allocation-failures-are-clean-errors ()
+  "Fail each allocation of a figure's life in turn: never a crash or leak."
+  (garbage-collect)
+  (let ((base (orgfig-test-bytes))
+        (n 1) done)
+    (while (and (not done) (< n 400))
+      (let (fig)
+        (condition-case err
+            (progn
+              (orgfig--mod-test-fail-alloc n)
+              (setq fig (orgfig--mod-figure-new [:width 120 :height 90 :title "F"]))
+              (orgfig--mod-plot fig 'line [nil [1 2 3]] [:label "a"])
+              (orgfig--mod-render fig 'png nil nil)
+              (orgfig--mod-test-fail-alloc 0)
+              (setq done t))
+          (orgfig-out-of-memory
+           (orgfig--mod-test-fail-alloc 0)
+           (should (stringp (cadr err)))))
+        (orgfig--mod-test-fail-alloc 0)
+        (when fig
+          ;; The figure is still usable after the failure.
+          (should (orgfig-test-png-p (orgfig--mod-render fig 'png nil nil)))
+          (orgfig-close fig)))
+      (cl-incf n))
+    (should done)
+    (should (> n 3))
+    (garbage-collect)
+    (should (<= (- (orgfig-test-bytes) base) 4096))))
+
+(ert-deftest orgfig-module-loads-twice ()
+  (let ((file (expand-file-name (concat "orgfig-module" module-file-suffix)
+                                orgfig--directory)))
+    (module-load file)
+    (should (featurep 'orgfig-module))
+    (orgfig-with-figure (fig)
+      (orgfig-line fig nil [1 2])
+      (should (orgfig-test-png-p (orgfig-render fig))))))
+
+(ert-deftest orgfig-missing-module-message-is-clear ()
+  (let ((orgfig--directory (make-temp-file "orgfig-nomod" t)))
+    (unwind-protect
+        (cl-letf (((symbol-function 'orgfig--load-module) (lambda () nil)))
+          (let ((err (should-error (orgfig--ensure-module) :type 'orgfig-module-missing)))
+            (should (string-match-p "not built" (cadr err)))))
+      (delete-directory orgfig--directory t))))
+
+(provide 'test-orgfig)
+;;; test-orgfig.el ends here
