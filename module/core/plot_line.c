@@ -1,0 +1,577 @@
+/* plot_line.c - orgfig-line, and the marker and dash helpers other kinds use.
+ *
+ * The whole polyline is one cairo path stroked once with round joins, so
+ * dashes and translucency look right across segments.  NaN (and, on log
+ * axes, values <= 0, and infinities) split the line into pieces.  Segments
+ * are clipped (Liang-Barsky) to the axes box grown by a wide margin before
+ * they reach cairo, whose fixed-point coordinates would wrap far outside.
+ * For large data with sorted X (or no X), each device-pixel column keeps
+ * only its first, lowest, highest and last point (M4 decimation), which
+ * draws the same pixels as the full line at a fraction of the cost. */
+#include <math.h>
+#include <string.h>
+
+#include "props.h"
+#include "render.h"
+
+const char *const orgfig_marker_names[] = {"none",    "circle", "square", "triangle",
+                                           "diamond", "plus",   "x",      NULL};
+const char *const orgfig_dash_names[] = {"solid", "dashed", "dotted", "dashdot", NULL};
+
+void
+orgfig_marker_path(cairo_t *cr, orgfig_marker m, double x, double y, double s)
+{
+    double r = s / 2;
+    switch (m) {
+    case ORGFIG_MARKER_NONE:
+        break;
+    case ORGFIG_MARKER_CIRCLE:
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+        cairo_close_path(cr);
+        break;
+    case ORGFIG_MARKER_SQUARE:
+        cairo_rectangle(cr, x - r, y - r, s, s);
+        break;
+    case ORGFIG_MARKER_TRIANGLE:
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x + r * 0.866, y + r * 0.5);
+        cairo_line_to(cr, x - r * 0.866, y + r * 0.5);
+        cairo_close_path(cr);
+        break;
+    case ORGFIG_MARKER_DIAMOND:
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x + r * 0.7, y);
+        cairo_line_to(cr, x, y + r);
+        cairo_line_to(cr, x - r * 0.7, y);
+        cairo_close_path(cr);
+        break;
+    case ORGFIG_MARKER_PLUS:
+        cairo_move_to(cr, x - r, y);
+        cairo_line_to(cr, x + r, y);
+        cairo_move_to(cr, x, y - r);
+        cairo_line_to(cr, x, y + r);
+        break;
+    case ORGFIG_MARKER_X:
+        cairo_move_to(cr, x - r * 0.75, y - r * 0.75);
+        cairo_line_to(cr, x + r * 0.75, y + r * 0.75);
+        cairo_move_to(cr, x - r * 0.75, y + r * 0.75);
+        cairo_line_to(cr, x + r * 0.75, y - r * 0.75);
+        break;
+    }
+}
+
+bool
+orgfig_marker_stroked(orgfig_marker m)
+{
+    return m == ORGFIG_MARKER_PLUS || m == ORGFIG_MARKER_X;
+}
+
+void
+orgfig_set_dash(cairo_t *cr, int dash, double w)
+{
+    /* matplotlib's patterns, in multiples of the line width. */
+    double d[4];
+    switch (dash) {
+    case 1:
+        d[0] = 3.7 * w;
+        d[1] = 1.6 * w;
+        cairo_set_dash(cr, d, 2, 0);
+        break;
+    case 2:
+        d[0] = 1.0 * w;
+        d[1] = 1.65 * w;
+        cairo_set_dash(cr, d, 2, 0);
+        break;
+    case 3:
+        d[0] = 6.4 * w;
+        d[1] = 1.6 * w;
+        d[2] = 1.0 * w;
+        d[3] = 1.6 * w;
+        cairo_set_dash(cr, d, 4, 0);
+        break;
+    default:
+        cairo_set_dash(cr, NULL, 0, 0);
+        break;
+    }
+}
+
+/* ---- the line ---- */
+
+typedef struct line_priv {
+    double width; /* points; < 0: the style's line width */
+    int dash;
+    orgfig_marker marker;
+    double msize; /* points */
+    int step;     /* 0 none, 1 pre, 2 post, 3 mid */
+} line_priv;
+
+static const char *const line_args[] = {"X", "Y", NULL};
+static const char *const line_props[] = {"width",       "dash", "marker",
+                                         "marker-size", "step", NULL};
+
+static orgfig_status
+line_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
+           size_t nprops, orgfig_err *err)
+{
+    const char *fn = "orgfig-line";
+    orgfig_column *x = NULL, *y = NULL;
+    orgfig_loc lx = orgfig_loc_arg(fn, "X", 0), ly = orgfig_loc_arg(fn, "Y", 1);
+    if (orgfig_val_column(&args[1], &ly, true, &y, err) != ORGFIG_OK)
+        return err->status;
+    if (args[0].type != ORGFIG_V_NIL) {
+        if (orgfig_val_column(&args[0], &lx, true, &x, err) != ORGFIG_OK)
+            return err->status;
+        if (x->n != y->n)
+            return orgfig_fail(err, ORGFIG_E_INVALID,
+                               "%s: X has %zu values but Y has %zu", fn, x->n, y->n);
+        bool any = false;
+        for (size_t i = 0; i < x->n && !any; i++)
+            any = isfinite(orgfig_column_get(x, i)) && isfinite(orgfig_column_get(y, i));
+        if (!any)
+            return orgfig_fail(err, ORGFIG_E_INVALID,
+                               "%s: no point has both X and Y finite", fn);
+    }
+    line_priv *p = orgfig_fig_alloc(a, sizeof *p, "a line", err);
+    if (p == NULL)
+        return err->status;
+    a->priv = p;
+    p->width = -1;
+    p->msize = 6;
+    for (size_t i = 0; i < nprops; i++) {
+        const char *k = props[i].key;
+        const orgfig_value *v = &props[i].val;
+        orgfig_loc l = orgfig_loc_prop(fn, props, i);
+        orgfig_status st = ORGFIG_OK;
+        int e;
+        if (strcmp(k, "width") == 0) {
+            st = orgfig_val_number(v, &l, 0, 100, &p->width, err);
+        } else if (strcmp(k, "dash") == 0) {
+            static const char *const names[] = {"solid",   "dashed", "dotted",
+                                                "dashdot", "nil",    NULL};
+            st = orgfig_val_enum(v, &l, names, &e, err);
+            p->dash = e == 4 ? 0 : e;
+        } else if (strcmp(k, "marker") == 0) {
+            static const char *const names[] = {"none",     "circle",  "square",
+                                                "triangle", "diamond", "plus",
+                                                "x",        "nil",     NULL};
+            st = orgfig_val_enum(v, &l, names, &e, err);
+            p->marker = e == 7 ? ORGFIG_MARKER_NONE : (orgfig_marker)e;
+        } else if (strcmp(k, "marker-size") == 0) {
+            st = orgfig_val_number(v, &l, 0, 1000, &p->msize, err);
+        } else if (strcmp(k, "step") == 0) {
+            static const char *const names[] = {"nil", "pre", "post", "mid", NULL};
+            st = orgfig_val_enum(v, &l, names, &e, err);
+            p->step = e;
+        }
+        if (st != ORGFIG_OK)
+            return st;
+    }
+    a->cols[0] = orgfig_column_ref(x);
+    a->cols[1] = orgfig_column_ref(y);
+    a->ncols = 2;
+    return ORGFIG_OK;
+}
+
+/* Extent of column C (NULL: 0..n-1) on SCALE: only positive values on log. */
+static bool
+col_extent(orgfig_column *c, size_t n, orgfig_scale scale, double *lo, double *hi)
+{
+    if (c == NULL) {
+        double a = scale == ORGFIG_SCALE_LOG ? 1 : 0;
+        if (n == 0 || (double)n - 1 < a)
+            return false;
+        *lo = a;
+        *hi = (double)n - 1;
+        return true;
+    }
+    orgfig_column_summary(c);
+    if (c->nfinite == 0)
+        return false;
+    if (scale != ORGFIG_SCALE_LOG || c->min > 0) {
+        *lo = c->min;
+        *hi = c->max;
+        return true;
+    }
+    double l = INFINITY, h = -INFINITY;
+    for (size_t i = 0; i < c->n; i++) {
+        double v = orgfig_column_get(c, i);
+        if (v > 0 && isfinite(v)) {
+            l = fmin(l, v);
+            h = fmax(h, v);
+        }
+    }
+    if (!(l <= h))
+        return false;
+    *lo = l;
+    *hi = h;
+    return true;
+}
+
+static bool
+line_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
+{
+    orgfig_column *x = a->cols[0], *y = a->cols[1];
+    bool okx = col_extent(x, y->n, xs, &b->xlo, &b->xhi);
+    bool oky = col_extent(y, y->n, ys, &b->ylo, &b->yhi);
+    if (!okx || !oky) {
+        b->xlo = b->xhi = b->ylo = b->yhi = NAN;
+        return false;
+    }
+    return true;
+}
+
+/* A path builder that clips segments to a big rectangle. */
+typedef struct pathb {
+    cairo_t *cr;
+    double x0, y0, x1, y1; /* the clip rectangle */
+    bool have;             /* a previous point exists */
+    double px, py;
+    bool pen; /* the path's current point is (px, py) */
+    uint64_t n;
+} pathb;
+
+static bool
+clip_seg(const pathb *b, double *ax, double *ay, double *bx, double *by)
+{
+    double t0 = 0, t1 = 1, dx = *bx - *ax, dy = *by - *ay;
+    double p[4] = {-dx, dx, -dy, dy};
+    double q[4] = {*ax - b->x0, b->x1 - *ax, *ay - b->y0, b->y1 - *ay};
+    for (int i = 0; i < 4; i++) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return false;
+            continue;
+        }
+        double t = q[i] / p[i];
+        if (p[i] < 0) {
+            if (t > t1)
+                return false;
+            if (t > t0)
+                t0 = t;
+        } else {
+            if (t < t0)
+                return false;
+            if (t < t1)
+                t1 = t;
+        }
+    }
+    double nax = *ax + t0 * dx, nay = *ay + t0 * dy;
+    *bx = *ax + t1 * dx;
+    *by = *ay + t1 * dy;
+    *ax = nax;
+    *ay = nay;
+    return true;
+}
+
+static inline void
+pb_point(pathb *b, double x, double y)
+{
+    b->n++;
+    if (!b->have) {
+        b->have = true;
+        b->px = x;
+        b->py = y;
+        b->pen = false;
+        if (x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1) {
+            cairo_move_to(b->cr, x, y);
+            b->pen = true;
+        }
+        return;
+    }
+    bool inside = x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
+    if (b->pen && inside) {
+        cairo_line_to(b->cr, x, y);
+    } else {
+        double ax = b->px, ay = b->py, bx = x, by = y;
+        if (clip_seg(b, &ax, &ay, &bx, &by)) {
+            if (!b->pen || ax != b->px || ay != b->py)
+                cairo_move_to(b->cr, ax, ay);
+            cairo_line_to(b->cr, bx, by);
+        }
+        b->pen = inside;
+    }
+    b->px = x;
+    b->py = y;
+}
+
+static inline void
+pb_break(pathb *b)
+{
+    b->have = false;
+    b->pen = false;
+}
+
+static inline bool
+usable(double v, bool log)
+{
+    return isfinite(v) && (!log || v > 0);
+}
+
+/* Emit the (possibly stepped) line through all points. */
+static void
+emit_full(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc, int step)
+{
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    size_t n = yc->n;
+    double lpx = NAN, lpy = NAN;
+    bool have = false;
+    for (size_t i = 0; i < n; i++) {
+        double xv = xc ? orgfig_column_get(xc, i) : (double)i;
+        double yv = orgfig_column_get(yc, i);
+        if (!usable(xv, dc->mx.log) || !usable(yv, dc->my.log)) {
+            pb_break(b);
+            have = false;
+            continue;
+        }
+        double px = orgfig_map_apply(&dc->mx, xv), py = orgfig_map_apply(&dc->my, yv);
+        if (have && step) {
+            if (step == 1) {
+                pb_point(b, lpx, py);
+            } else if (step == 2) {
+                pb_point(b, px, lpy);
+            } else {
+                double mx = (lpx + px) / 2;
+                pb_point(b, mx, lpy);
+                pb_point(b, mx, py);
+            }
+        }
+        pb_point(b, px, py);
+        lpx = px;
+        lpy = py;
+        have = true;
+    }
+}
+
+/* M4 decimation for sorted x: per device-pixel column keep first, min,
+ * max, last (in that order of x, with min/max in index order). */
+static void
+emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
+{
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    size_t n = yc->n;
+    double colw = 1.0 / dc->scale;
+    bool open = false;
+    long col = 0;
+    double fx = 0, fy = 0, lx = 0, ly = 0, mnx = 0, mny = 0, mxx = 0, mxy = 0;
+    size_t imn = 0, imx = 0;
+    for (size_t i = 0; i < n; i++) {
+        double xv = xc ? orgfig_column_get(xc, i) : (double)i;
+        double yv = orgfig_column_get(yc, i);
+        if (!usable(xv, dc->mx.log) || !usable(yv, dc->my.log)) {
+            if (open) {
+                pb_point(b, fx, fy);
+                if (imn < imx) {
+                    pb_point(b, mnx, mny);
+                    pb_point(b, mxx, mxy);
+                } else {
+                    pb_point(b, mxx, mxy);
+                    pb_point(b, mnx, mny);
+                }
+                pb_point(b, lx, ly);
+                open = false;
+            }
+            pb_break(b);
+            continue;
+        }
+        double px = orgfig_map_apply(&dc->mx, xv), py = orgfig_map_apply(&dc->my, yv);
+        long c = (long)floor(px / colw);
+        if (open && c == col) {
+            if (py < mny) {
+                mny = py;
+                mnx = px;
+                imn = i;
+            }
+            if (py > mxy) {
+                mxy = py;
+                mxx = px;
+                imx = i;
+            }
+            lx = px;
+            ly = py;
+            continue;
+        }
+        if (open) {
+            pb_point(b, fx, fy);
+            if (imn < imx) {
+                pb_point(b, mnx, mny);
+                pb_point(b, mxx, mxy);
+            } else {
+                pb_point(b, mxx, mxy);
+                pb_point(b, mnx, mny);
+            }
+            pb_point(b, lx, ly);
+        }
+        open = true;
+        col = c;
+        fx = lx = mnx = mxx = px;
+        fy = ly = mny = mxy = py;
+        imn = imx = i;
+    }
+    if (open) {
+        pb_point(b, fx, fy);
+        if (imn < imx) {
+            pb_point(b, mnx, mny);
+            pb_point(b, mxx, mxy);
+        } else {
+            pb_point(b, mxx, mxy);
+            pb_point(b, mnx, mny);
+        }
+        pb_point(b, lx, ly);
+    }
+}
+
+static double
+line_width_px(const orgfig_artist *a)
+{
+    const line_priv *p = a->priv;
+    return p->width >= 0 ? p->width * ORGFIG_PT : orgfig_style_lw(&a->fig->style);
+}
+
+static orgfig_status
+draw_markers(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
+{
+    const line_priv *p = a->priv;
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    cairo_t *cr = dc->cr;
+    double s = p->msize * ORGFIG_PT;
+    double m = s + 2;
+    orgfig_rect bx = dc->box;
+    size_t batch = 0;
+    for (size_t i = 0; i < yc->n; i++) {
+        double xv = xc ? orgfig_column_get(xc, i) : (double)i;
+        double yv = orgfig_column_get(yc, i);
+        if (!usable(xv, dc->mx.log) || !usable(yv, dc->my.log))
+            continue;
+        double px = orgfig_map_apply(&dc->mx, xv), py = orgfig_map_apply(&dc->my, yv);
+        if (px < bx.x - m || px > bx.x + bx.w + m || py < bx.y - m ||
+            py > bx.y + bx.h + m)
+            continue;
+        orgfig_marker_path(cr, p->marker, px, py, s);
+        if (++batch == 4096) {
+            /* Long paths are slow to fill; flush in batches. */
+            if (orgfig_marker_stroked(p->marker))
+                cairo_stroke(cr);
+            else
+                cairo_fill(cr);
+            batch = 0;
+            if (orgfig_draw_poll(dc, 4096, err) != ORGFIG_OK)
+                return err->status;
+        }
+    }
+    if (orgfig_marker_stroked(p->marker))
+        cairo_stroke(cr);
+    else
+        cairo_fill(cr);
+    return ORGFIG_OK;
+}
+
+static orgfig_status
+line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
+{
+    const line_priv *p = a->priv;
+    cairo_t *cr = dc->cr;
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    double lw = line_width_px(a);
+    orgfig_set_source(cr, orgfig_artist_rgba(a));
+    if (lw > 0) {
+        double margin = 1000 + lw;
+        pathb b = {cr,
+                   dc->box.x - margin,
+                   dc->box.y - margin,
+                   dc->box.x + dc->box.w + margin,
+                   dc->box.y + dc->box.h + margin,
+                   false,
+                   0,
+                   0,
+                   false,
+                   0};
+        bool sorted = xc == NULL;
+        if (xc) {
+            orgfig_column_summary(xc);
+            sorted = xc->sorted;
+        }
+        double devw = dc->box.w * dc->scale;
+        if (sorted && p->step == 0 && (double)yc->n > 4 * devw + 16)
+            emit_m4(&b, a, dc);
+        else
+            emit_full(&b, a, dc, p->step);
+        if (orgfig_draw_poll(dc, b.n, err) != ORGFIG_OK) {
+            cairo_new_path(cr);
+            return err->status;
+        }
+        cairo_set_line_width(cr, lw);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, p->dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
+        orgfig_set_dash(cr, p->dash, lw);
+        cairo_stroke(cr);
+        orgfig_set_dash(cr, 0, lw);
+    }
+    if (p->marker != ORGFIG_MARKER_NONE) {
+        cairo_set_line_width(cr, fmax(1.0, lw * 0.8));
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+        return draw_markers(a, dc, err);
+    }
+    return ORGFIG_OK;
+}
+
+static void
+line_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
+{
+    (void)i;
+    const line_priv *p = a->priv;
+    double lw = line_width_px(a);
+    orgfig_set_source(cr, orgfig_artist_rgba(a));
+    if (lw > 0) {
+        cairo_set_line_width(cr, lw);
+        orgfig_set_dash(cr, p->dash, lw);
+        cairo_move_to(cr, r.x, r.y + r.h / 2);
+        cairo_line_to(cr, r.x + r.w, r.y + r.h / 2);
+        cairo_stroke(cr);
+        orgfig_set_dash(cr, 0, lw);
+    }
+    if (p->marker != ORGFIG_MARKER_NONE) {
+        cairo_set_line_width(cr, fmax(1.0, lw * 0.8));
+        orgfig_marker_path(cr, p->marker, r.x + r.w / 2, r.y + r.h / 2,
+                           fmin(p->msize * ORGFIG_PT, r.h * 1.2));
+        if (orgfig_marker_stroked(p->marker))
+            cairo_stroke(cr);
+        else
+            cairo_fill(cr);
+    }
+}
+
+static size_t
+line_sample(const orgfig_artist *a, double *xy, size_t max)
+{
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    size_t n = yc->n, k = 0;
+    size_t stride = n > max ? n / max : 1;
+    for (size_t i = 0; i < n && k < max; i += stride) {
+        double xv = xc ? orgfig_column_get(xc, i) : (double)i;
+        double yv = orgfig_column_get(yc, i);
+        if (!isfinite(xv) || !isfinite(yv))
+            continue;
+        xy[2 * k] = xv;
+        xy[2 * k + 1] = yv;
+        k++;
+    }
+    return k;
+}
+
+const orgfig_plot_class orgfig_plot_line = {
+    .kind = ORGFIG_LINE,
+    .fn = "orgfig-line",
+    .nargs = 2,
+    .arg_names = line_args,
+    .props = line_props,
+    .uses_cycle = true,
+    .build = line_build,
+    .bounds = line_bounds,
+    .draw = line_draw,
+    .legend_count = NULL,
+    .legend_label = NULL,
+    .legend_swatch = line_swatch,
+    .sample = line_sample,
+    .free = NULL,
+};
