@@ -66,6 +66,10 @@
  * better on simplicity or coverage.  Aiming at MAX_TICKS itself crowds the
  * axis and favours awkward steps (0, 0.3, 0.6 ... over 0, 0.5, 1 ...). */
 #define TARGET_FRACTION 0.6
+/* The paper's skip factor j lets steps such as 0.12 or 0.16 (3 or 4 times
+ * 0.04) win on coverage when the ticks cannot extend past the range; such
+ * steps are hard to read, so only j = 1 is searched. */
+#define MAX_SKIP 1
 
 /* ---- a growable tick list ---- */
 
@@ -140,6 +144,8 @@ p10(int k)
 static double
 scale_p10(double x, int k)
 {
+    if (k > 300)
+        return (x * 1e22) * p10(k - 22); /* X is tiny: keep 10^K finite */
     if (k >= 0)
         return x * p10(k);
     if (k >= -22)
@@ -232,20 +238,34 @@ orgfig_format_number(double v, double step, char *buf, size_t size)
     return snprintf(buf, size, "%s", tmp);
 }
 
-/* The shorter of the plain and the scientific spelling of X, which has few
- * significant digits (an offset or a power of ten). */
+/* Write the decimal N * 10^P (N a nonzero integer below 1e15 in
+ * magnitude) in the shorter of its plain ("1000000", "0.25") and its
+ * scientific ("1e6", "1.2345e-20") spellings, without any binary noise:
+ * the text is built from N's digits, and strtod of it gives the double
+ * nearest the decimal. */
 static void
-format_compact(double x, char *buf, size_t size)
+decimal_text(double n, int p, char *buf, size_t size)
 {
-    char plain[64] = "", sci[64] = "";
-    if (fabs(x) < 1e15 && x == nearbyint(x))
-        snprintf(plain, sizeof plain, "%.0f", x);
-    for (int prec = 0; prec <= 16; prec++) {
-        snprintf(sci, sizeof sci, "%.*e", prec, x);
-        if (strtod(sci, NULL) == x)
-            break;
+    static const char zeros[] = "0000000000000000000000000000000000000000"; /* 40 */
+    char d[32], plain[96], sci[48];
+    int len = snprintf(d, sizeof d, "%.0f", fabs(n));
+    const char *sign = n < 0 ? "-" : "";
+    while (len > 1 && d[len - 1] == '0') {
+        d[--len] = '\0';
+        p++;
     }
-    tidy_exponent(sci);
+    /* The value is 0.DDD * 10^(P + LEN), i.e. D.DD * 10^(P + LEN - 1). */
+    if (len > 1)
+        snprintf(sci, sizeof sci, "%s%c.%se%d", sign, d[0], d + 1, p + len - 1);
+    else
+        snprintf(sci, sizeof sci, "%s%ce%d", sign, d[0], p + len - 1);
+    plain[0] = '\0';
+    if (p >= 0 && len + p <= 40)
+        snprintf(plain, sizeof plain, "%s%s%.*s", sign, d, p, zeros);
+    else if (p < 0 && len > -p)
+        snprintf(plain, sizeof plain, "%s%.*s.%s", sign, len + p, d, d + len + p);
+    else if (p < 0 && -p - len <= 40)
+        snprintf(plain, sizeof plain, "%s0.%.*s%s", sign, -p - len, zeros, d);
     if (plain[0] && strlen(plain) <= strlen(sci))
         snprintf(buf, size, "%s", plain);
     else
@@ -297,7 +317,7 @@ choose_linear(double lo, double hi, int m)
     }
     double fallback_k = 1e300;
     double target = m * TARGET_FRACTION < 2 ? 2 : m * TARGET_FRACTION;
-    for (int j = 1; j <= 4; j++) {
+    for (int j = 1; j <= MAX_SKIP; j++) {
         for (int qi = 0; qi < NQ; qi++) {
             for (int z = -4; z <= 2; z++) {
                 double step = scale_p10(j * q_tenths[qi], z - 1); /* j * q * 10^z */
@@ -338,27 +358,42 @@ typedef struct lin_format {
     double lstep;  /* the step in label units (for the decimals) */
 } lin_format;
 
+static void format_linear_label(const lin_format *f, double v, char *buf, size_t size);
+
+/* Choose the offset and multiplier for ticks from VFIRST to VLAST with
+ * step STEP on the view [LO, HI] (see the label rule at the top). */
 static lin_format
-choose_format(double lo, double hi, double step, char offset_text[ORGFIG_TICK_LABEL_SIZE])
+choose_format(double lo, double hi, double step, double vfirst, double vlast,
+              char offset_text[ORGFIG_TICK_LABEL_SIZE])
 {
     lin_format f = {0, 0, step};
     double mag = fmax(fabs(lo), fabs(hi));
     char off[80] = "", mul[32] = "";
     offset_text[0] = '\0';
     if (hi > lo && (lo > 0 || hi < 0) && floor(log10(mag)) - floor(log10(step)) >= 5) {
+        /* OFFSET = N * 10^P, computed so that it is the double nearest that
+         * decimal and prints without noise. */
         int p = (int)floor(log10(hi - lo)) + 1;
         double unit = p10(p);
-        f.offset = lo > 0 ? floor(lo / unit) * unit : ceil(hi / unit) * unit;
-        if (!isfinite(f.offset))
-            f.offset = 0;
-        if (f.offset != 0) {
+        double n = lo > 0 ? floor(lo / unit) : ceil(hi / unit);
+        if (isfinite(n) && n != 0 && fabs(n) < 1e15) {
             char num[64];
-            format_compact(f.offset, num, sizeof num);
-            snprintf(off, sizeof off, "%s%s", f.offset > 0 ? "+" : "", num);
+            decimal_text(n, p, num, sizeof num);
+            f.offset = strtod(num, NULL);
+            snprintf(off, sizeof off, "%s%s", n > 0 ? "+" : "", num);
         }
     }
     double lmag = fmax(fabs(lo - f.offset), fabs(hi - f.offset));
-    if (lmag > 0 && isfinite(lmag) && (lmag >= 1e5 || lmag < 1e-4)) {
+    bool use_mult = lmag > 0 && isfinite(lmag) && (lmag >= 1e5 || lmag < 1e-4);
+    if (!use_mult && lmag > 0 && isfinite(lmag)) {
+        /* Labels longer than 8 characters ("-0.00013380") read better
+         * with a multiplier. */
+        char a[64], b[64];
+        format_linear_label(&f, vfirst, a, sizeof a);
+        format_linear_label(&f, vlast, b, sizeof b);
+        use_mult = strlen(a) > 8 || strlen(b) > 8;
+    }
+    if (use_mult) {
         f.mult = (int)floor(log10(lmag));
         f.lstep = step / p10(f.mult);
         snprintf(mul, sizeof mul,
@@ -386,12 +421,32 @@ format_linear_label(const lin_format *f, double v, char *buf, size_t size)
 static orgfig_status
 single_tick(double v, tick_list *l, orgfig_ticks *out, orgfig_err *err)
 {
-    /* A lone value is shown whole, to 6 significant digits, no offset. */
+    /* A lone value is shown whole (no offset) to at most 6 significant
+     * digits, with a multiplier when very large or small. */
     char label[ORGFIG_TICK_LABEL_SIZE];
-    snprintf(label, sizeof label, "%.6g", v);
+    double a = fabs(v), w = v;
+    out->offset[0] = '\0';
+    if (a > 0 && (a >= 1e5 || a < 1e-4)) {
+        int pw = (int)floor(log10(a));
+        w = scale_p10(v, -pw);
+        snprintf(out->offset, sizeof out->offset,
+                 "\xc3\x97"
+                 "1e%d",
+                 pw);
+    }
+    snprintf(label, sizeof label, "%.6g", w);
+    if (strlen(label) > 8 && a > 0 && w == v) {
+        /* "-0.000143334": a multiplier keeps the digits and is shorter. */
+        int pw = (int)floor(log10(a));
+        w = scale_p10(v, -pw);
+        snprintf(out->offset, sizeof out->offset,
+                 "\xc3\x97"
+                 "1e%d",
+                 pw);
+        snprintf(label, sizeof label, "%.6g", w);
+    }
     tidy_exponent(label);
     drop_negative_zero(label);
-    out->offset[0] = '\0';
     orgfig_status st = list_push(l, v, false, label, err);
     if (st != ORGFIG_OK)
         return st;
@@ -411,7 +466,8 @@ linear_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out,
     if (!c.found)
         return single_tick(lo / 2 + hi / 2, l, out, err);
     double step = scale_p10(c.mant, c.exp10);
-    lin_format f = choose_format(lo, hi, step, out->offset);
+    lin_format f = choose_format(lo, hi, step, scale_p10(c.first * c.mant, c.exp10),
+                                 scale_p10(c.last * c.mant, c.exp10), out->offset);
     for (double n = c.first; n <= c.last; n++) {
         double v = scale_p10(n * c.mant, c.exp10);
         if (v < lo)
