@@ -34,6 +34,7 @@ struct orgfig_dataset {
 };
 
 static size_t open_datasets;
+static size_t read_size = CHUNK; /* see orgfig_csv_set_read_size */
 
 /* ---------------------------------------------------------------- datasets */
 
@@ -1020,7 +1021,7 @@ csv_run_file(csv_parser *P, const char *path, const orgfig_hooks *hooks)
     int fd = open_input(path, P->fn, &size, err);
     if (fd < 0)
         return err ? err->status : ORGFIG_E_IO;
-    size_t cap = CHUNK, have = 0;
+    size_t cap = read_size, have = 0;
     uint64_t total = 0;
     char *buf = orgfig_alloc(NULL, cap, "the CSV read buffer", err);
     orgfig_status st = buf ? ORGFIG_OK : (err ? err->status : ORGFIG_E_NOMEM);
@@ -1064,6 +1065,12 @@ csv_run_file(csv_parser *P, const char *path, const orgfig_hooks *hooks)
     if (st == ORGFIG_OK)
         hooks_progress(hooks, 1.0);
     return st;
+}
+
+void
+orgfig_csv_set_read_size(size_t n)
+{
+    read_size = n ? n : CHUNK;
 }
 
 orgfig_dataset *

@@ -190,6 +190,11 @@ orgfig_status orgfig_csv_scan(const char *path, const orgfig_csv_opts *opts,
                               const orgfig_csv_sink *sink, const orgfig_hooks *hooks,
                               size_t *nrows, orgfig_err *err);
 
+/* For tests and fuzzing: make the CSV file readers start with an N-byte
+ * buffer instead of 1 MiB, so records cross chunk boundaries everywhere
+ * (0 restores the default).  Results must not depend on it. */
+void orgfig_csv_set_read_size(size_t n);
+
 /* ---- raw binary ---- */
 
 typedef struct orgfig_binary_opts {

@@ -906,3 +906,58 @@ TEST(dataset_add_columns_by_hand)
     CHECK(strcmp(orgfig_dataset_source(ds), "by hand") == 0);
     orgfig_dataset_free(ds);
 }
+
+/* Whether two datasets hold the same names and the same values bit for
+ * bit (NaN equal to NaN). */
+static bool
+same_dataset(const orgfig_dataset *a, const orgfig_dataset *b)
+{
+    if (orgfig_dataset_ncols(a) != orgfig_dataset_ncols(b) ||
+        orgfig_dataset_nrows(a) != orgfig_dataset_nrows(b))
+        return false;
+    for (size_t c = 0; c < orgfig_dataset_ncols(a); c++) {
+        if (strcmp(orgfig_dataset_colname(a, c), orgfig_dataset_colname(b, c)) != 0)
+            return false;
+        for (size_t r = 0; r < orgfig_dataset_nrows(a); r++) {
+            double x = col(a, c, r), y = col(b, c, r);
+            if (memcmp(&x, &y, sizeof x) != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+TEST(csv_chunk_boundaries_do_not_matter)
+{
+    /* Every feature in a few lines, read with buffers of 1..40 bytes so
+     * that every record, quote, CRLF and the BOM is cut somewhere. */
+    const char *text = "\xef\xbb\xbfskipped line\n"
+                       "# comment\n"
+                       "\"na,me\"\"1\";b;  c \r\n"
+                       "1;\"2\"\"\";3\r\n"
+                       "\r\n"
+                       "  4.5e1 ;\"x\ny\";-inf\n"
+                       "   \n"
+                       "7\n"
+                       "8;9;10;11\r"
+                       "\"12\";;\"";
+    orgfig_csv_opts o = ORGFIG_CSV_OPTS_INIT;
+    o.skip_rows = 1;
+    const char *path = write_file("chunks.csv", text, strlen(text));
+    REQUIRE(path != NULL);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_dataset *whole = parse(text, &o, &err);
+    REQUIRE(whole != NULL);
+    CHECK(orgfig_dataset_nrows(whole) == 5 && orgfig_dataset_ncols(whole) == 3);
+    CHECK(strcmp(orgfig_dataset_colname(whole, 0), "na,me\"1") == 0);
+    CHECK(col(whole, 0, 1) == 45 && isinf(col(whole, 2, 1)) && col(whole, 0, 3) == 8);
+    CHECK(col(whole, 0, 4) == 12 && isnan(col(whole, 1, 4)) && isnan(col(whole, 2, 4)));
+    for (size_t n = 1; n <= 40; n++) {
+        orgfig_csv_set_read_size(n);
+        orgfig_dataset *ds = orgfig_read_csv(path, &o, NULL, &err);
+        CHECK(ds != NULL && same_dataset(ds, whole));
+        orgfig_dataset_free(ds);
+    }
+    orgfig_csv_set_read_size(0);
+    orgfig_dataset_free(whole);
+}
