@@ -33,7 +33,7 @@ orgfig_axes_draw_grid(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *
 {
     const orgfig_axes *ax = &f->axes[i];
     const orgfig_axes_layout *al = &L->axes[i];
-    if (ax->grid == ORGFIG_GRID_NONE)
+    if (ax->grid == ORGFIG_GRID_NONE || al->hidden)
         return;
     double sc = device_scale(cr);
     double lw = 0.8 * ORGFIG_PT * (L->font_px / (f->style.font_size * ORGFIG_PT));
@@ -105,7 +105,8 @@ orgfig_axes_draw_frame(cairo_t *cr, const orgfig_figure *f, const orgfig_layout 
     orgfig_set_source(cr, f->style.foreground);
     cairo_set_line_width(cr, lw);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
-    cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+    if (!al->hidden) /* a pie's axes have no frame (and no ticks: layout) */
+        cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
     cairo_stroke(cr);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     tick_marks(cr, &al->x, &b, 0, L->tick_len, lw, sc);

@@ -950,15 +950,6 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
                                f->rows * f->cols - 1, axes_index);
     }
     orgfig_axes *ax = &f->axes[axes_index];
-    if (ax->nartists == ax->cap) {
-        size_t cap = ax->cap ? ax->cap * 2 : 4;
-        orgfig_artist **arr = orgfig_realloc_array(&f->meter, ax->artists, cap,
-                                                   sizeof *arr, "the artist list", err);
-        if (arr == NULL)
-            return err->status;
-        ax->artists = arr;
-        ax->cap = cap;
-    }
 
     orgfig_artist *a = orgfig_zalloc(&f->meter, sizeof *a, "an artist", err);
     if (a == NULL)
@@ -978,7 +969,8 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
             goto fail;
     }
     if ((i = orgfig_prop_find(props, nprops, "color")) >= 0 &&
-        props[i].val.type != ORGFIG_V_NIL && props[i].val.type != ORGFIG_V_COL) {
+        props[i].val.type != ORGFIG_V_NIL &&
+        !(props[i].val.type == ORGFIG_V_COL && cls->color_values)) {
         /* A column of numbers is a kind's business (scatter's colormap). */
         orgfig_loc l = orgfig_loc_prop(fn, props, (size_t)i);
         if ((st = orgfig_val_color(&props[i].val, &l, &a->color, err)) != ORGFIG_OK)
@@ -1001,6 +993,18 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
     }
     if ((st = cls->build(a, args, props, nprops, err)) != ORGFIG_OK)
         goto fail;
+    /* Room in the axes' list last, so a failed call leaves no trace. */
+    if (ax->nartists == ax->cap) {
+        size_t cap = ax->cap ? ax->cap * 2 : 4;
+        orgfig_artist **arr = orgfig_realloc_array(&f->meter, ax->artists, cap,
+                                                   sizeof *arr, "the artist list", err);
+        if (arr == NULL) {
+            st = err->status;
+            goto fail;
+        }
+        ax->artists = arr;
+        ax->cap = cap;
+    }
     if (!a->color_set && cls->uses_cycle)
         a->cycle_index = ax->cycle_next++;
     ax->artists[ax->nartists++] = a;

@@ -74,6 +74,7 @@ typedef struct extent {
     bool any;
     double lo, hi;
     bool sticky; /* an artist asked for no margin past 0 */
+    bool loose;  /* a non-tight artist contributed: add the usual margin */
 } extent;
 
 static void
@@ -106,6 +107,10 @@ gather(const orgfig_figure *f, size_t ai, extent *x, extent *y, extent *y2)
         extent *ye = a->right ? y2 : y;
         extent_add(x, b.xlo, b.xhi);
         extent_add(ye, b.ylo, b.yhi);
+        if (!a->tight && !isnan(b.xlo))
+            x->loose = true;
+        if (!a->tight && !isnan(b.ylo))
+            ye->loose = true;
         if (b.sticky_x0)
             x->sticky = true;
         if (b.sticky_y0)
@@ -165,7 +170,7 @@ view_for(const orgfig_figure *f, size_t ai, int dir, const orgfig_axis *ax,
         v0 = log ? 1 : 0;
         v1 = log ? 10 : 1;
     } else {
-        orgfig_view_range(ax->scale, d->lo, d->hi, 0.05, &v0, &v1);
+        orgfig_view_range(ax->scale, d->lo, d->hi, d->loose ? 0.05 : 0, &v0, &v1);
         if (d->sticky && !log) {
             if (d->lo >= 0 && v0 < 0)
                 v0 = 0;
@@ -345,10 +350,12 @@ axis_ticks(cairo_t *cr, orgfig_layout *L, const orgfig_axis *ax, orgfig_axis_lay
         if (st != ORGFIG_OK)
             return st;
     } else {
-        double unit = horizontal ? L->font_px * 5.5 : L->font_px * 3.0;
+        /* ticks.c's scoring prefers fewer ticks than the maximum, so
+         * the maximum is generous; labels that collide reduce it. */
+        double unit = horizontal ? L->font_px * 3.0 : L->font_px * 2.0;
         int max_ticks = (int)(len / unit);
-        if (max_ticks > 10)
-            max_ticks = 10;
+        if (max_ticks > 12)
+            max_ticks = 12;
         if (max_ticks < 2)
             max_ticks = 2;
         for (;;) {
@@ -536,10 +543,12 @@ compute_ranges(const orgfig_figure *f, orgfig_layout *L, orgfig_err *err)
         if (ex[3 * i].any) {
             extent_add(&ux, ex[3 * i].lo, ex[3 * i].hi);
             ux.sticky |= ex[3 * i].sticky;
+            ux.loose |= ex[3 * i].loose;
         }
         if (ex[3 * i + 1].any) {
             extent_add(&uy, ex[3 * i + 1].lo, ex[3 * i + 1].hi);
             uy.sticky |= ex[3 * i + 1].sticky;
+            uy.loose |= ex[3 * i + 1].loose;
         }
     }
     orgfig_status st = ORGFIG_OK;
@@ -558,12 +567,20 @@ compute_ranges(const orgfig_figure *f, orgfig_layout *L, orgfig_err *err)
         al->y.show_labels = !(f->sharey && col > 0);
         al->y2.show_labels = true;
         al->cbaxis.show_labels = true;
+        bool flip_y = false;
         for (size_t k = 0; k < ax->nartists; k++) {
             const orgfig_artist *a = ax->artists[k];
             if (a->cat_axis == ORGFIG_CAT_X && !al->cat_x)
                 al->cat_x = a;
             if (a->cat_axis == ORGFIG_CAT_Y && !al->cat_y)
                 al->cat_y = a;
+            /* Images with row 0 at the top; axes a pie hides. */
+            if (a->flip_y && !a->right && !ax->y.has_lim && !flip_y) {
+                flip_y = true;
+                al->y.invert = !al->y.invert;
+            }
+            if (a->cls->hides_axes)
+                al->hidden = true;
             if (a->colorbar.want && !al->has_colorbar) {
                 al->has_colorbar = true;
                 al->cb = a->colorbar;
@@ -618,9 +635,13 @@ all_ticks(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *err
         if (axis_ticks(cr, L, &ax->x, &al->x, b.w, true, al->cat_x, err) != ORGFIG_OK ||
             axis_ticks(cr, L, &ax->y, &al->y, b.h, false, al->cat_y, err) != ORGFIG_OK)
             return err->status;
-        if (!al->x.show_labels)
+        if (al->hidden) {
+            al->x.ticks.n = al->y.ticks.n = 0;
+            al->x.ticks.offset[0] = al->y.ticks.offset[0] = 0;
+        }
+        if (!al->x.show_labels || al->hidden)
             al->x.label_w = al->x.label_h = 0;
-        if (!al->y.show_labels)
+        if (!al->y.show_labels || al->hidden)
             al->y.label_w = al->y.label_h = 0;
         if (al->twin) {
             set_map(&al->y2, b.y, b.h, true);

@@ -79,10 +79,10 @@ typedef struct orgfig_axis {
     bool has_lim; /* :xlim given: exactly these limits, no margin */
     double lim_lo, lim_hi;
     bool invert;
-    char *label;        /* owned or NULL */
-    double *ticks;      /* owned explicit tick positions or NULL */
+    char *label;   /* owned or NULL */
+    double *ticks; /* owned explicit tick positions or NULL */
     size_t nticks;
-    char **ticklabels;  /* owned array of owned strings or NULL */
+    char **ticklabels; /* owned array of owned strings or NULL */
     size_t nticklabels;
 } orgfig_axis;
 
@@ -164,13 +164,18 @@ struct orgfig_artist {
                          * set after plotting still applies */
     orgfig_rgba color;
     size_t cycle_index;
-    double alpha;       /* 1 unless :alpha */
+    double alpha;                               /* 1 unless :alpha */
     orgfig_column *cols[ORGFIG_ARTIST_MAXCOLS]; /* counted references */
     size_t ncols;
-    orgfig_cat_axis cat_axis;  /* categorical axis, if any */
-    char **cat_labels;         /* owned array of owned strings */
+    orgfig_cat_axis cat_axis; /* categorical axis, if any */
+    char **cat_labels;        /* owned array of owned strings */
     size_t ncat;
     orgfig_colorbar_req colorbar;
+    /* Images (heatmap): TIGHT asks for no margin around the artist's
+     * bounds when only tight artists set that direction's range; FLIP_Y
+     * asks for a downward y axis (row 0 at the top, like imshow's origin
+     * upper) unless the user gave :ylim.  Honoured by layout.c. */
+    bool tight, flip_y;
     void *priv; /* kind-specific, orgfig_alloc'd on fig->meter; freed generically */
 };
 
@@ -191,11 +196,11 @@ typedef struct orgfig_map {
 
 /* Everything a draw function needs. */
 typedef struct orgfig_draw_ctx {
-    cairo_t *cr;         /* clipped to box; user space = logical pixels */
+    cairo_t *cr; /* clipped to box; user space = logical pixels */
     orgfig_figure *fig;
     const orgfig_axes *axes;
-    orgfig_rect box;     /* the axes box */
-    orgfig_map mx, my;   /* for this artist (my is the twin map for :yaxis right) */
+    orgfig_rect box;           /* the axes box */
+    orgfig_map mx, my;         /* for this artist (my is the twin map for :yaxis right) */
     double vx0, vx1, vy0, vy1; /* the view ranges (data units) */
     const orgfig_render_opts *opts;
     /* PNG only (NULL for SVG/PDF): the target pixels, for direct stamping.
@@ -210,11 +215,15 @@ typedef struct orgfig_draw_ctx {
 
 struct orgfig_plot_class {
     orgfig_kind kind;
-    const char *fn;                /* "orgfig-line" */
-    size_t nargs;                  /* positional arguments */
-    const char *const *arg_names;  /* {"X", "Y"}: for messages */
-    const char *const *props;      /* kind-specific keys (no colon), NULL-terminated */
-    bool uses_cycle;               /* takes the next cycle color when :color is absent */
+    const char *fn;               /* "orgfig-line" */
+    size_t nargs;                 /* positional arguments */
+    const char *const *arg_names; /* {"X", "Y"}: for messages */
+    const char *const *props;     /* kind-specific keys (no colon), NULL-terminated */
+    bool uses_cycle;              /* takes the next cycle color when :color is absent */
+    bool color_values; /* :color may be a sequence of numbers (build reads it) */
+    /* Pie: an axes holding such an artist draws no frame, ticks or grid
+     * (layout gives the tick labels no room; titles and legend remain). */
+    bool hides_axes;
     /* Validate ARGS and the kind's own PROPS; take column references into
      * a->cols and allocate a->priv.  On failure leave whatever it made in
      * the artist (the caller's destroy frees it). */
@@ -239,8 +248,8 @@ struct orgfig_plot_class {
 /* The classes, one per kind (weak: a missing file means "not available"). */
 extern const orgfig_plot_class orgfig_plot_line, orgfig_plot_scatter, orgfig_plot_bar,
     orgfig_plot_hist, orgfig_plot_heatmap, orgfig_plot_fill_between, orgfig_plot_errorbar,
-    orgfig_plot_area, orgfig_plot_box, orgfig_plot_pie, orgfig_plot_text, orgfig_plot_hline,
-    orgfig_plot_vline;
+    orgfig_plot_area, orgfig_plot_box, orgfig_plot_pie, orgfig_plot_text,
+    orgfig_plot_hline, orgfig_plot_vline;
 /* The class of KIND, or NULL when not linked in. */
 const orgfig_plot_class *orgfig_plot_class_of(orgfig_kind kind);
 

@@ -72,6 +72,7 @@ typedef struct orgfig_axes_layout {
     orgfig_rect legend;
     orgfig_legend_entry *entries; /* owned */
     size_t nentries;
+    bool hidden; /* an artist hides the frame, ticks and grid (pie) */
     bool has_colorbar;
     orgfig_colorbar_req cb;
     orgfig_rect colorbar;
@@ -118,6 +119,10 @@ void orgfig_axes_draw_legend(cairo_t *cr, const orgfig_figure *f, const orgfig_l
                              size_t i);
 void orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L,
                                size_t i);
+
+/* plot_scatter.c: PNG scatters with more points than this stamp sprites
+ * instead of drawing cairo paths (a variable so tests can compare both). */
+extern size_t orgfig_scatter_sprite_min;
 
 /* Pixel access for stamping into a PNG target (dc->pixels != NULL). */
 void orgfig_draw_pixels_begin(orgfig_draw_ctx *dc);
