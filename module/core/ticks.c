@@ -125,6 +125,12 @@ orgfig_ticks_free(orgfig_ticks *t)
     t->offset[0] = '\0';
 }
 
+static double
+clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 /* ---- powers of ten and number formatting ---- */
 
 static const double exact_p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -247,7 +253,7 @@ static void
 decimal_text(double n, int p, char *buf, size_t size)
 {
     static const char zeros[] = "0000000000000000000000000000000000000000"; /* 40 */
-    char d[32], plain[96], sci[48];
+    char d[32], plain[128], sci[64];
     int len = snprintf(d, sizeof d, "%.0f", fabs(n));
     const char *sign = n < 0 ? "-" : "";
     while (len > 1 && d[len - 1] == '0') {
@@ -368,7 +374,7 @@ choose_format(double lo, double hi, double step, double vfirst, double vlast,
 {
     lin_format f = {0, 0, step};
     double mag = fmax(fabs(lo), fabs(hi));
-    char off[80] = "", mul[32] = "";
+    char off[144] = "", mul[32] = "";
     offset_text[0] = '\0';
     if (hi > lo && (lo > 0 || hi < 0) && floor(log10(mag)) - floor(log10(step)) >= 5) {
         /* OFFSET = N * 10^P, computed so that it is the double nearest that
@@ -377,7 +383,7 @@ choose_format(double lo, double hi, double step, double vfirst, double vlast,
         double unit = p10(p);
         double n = lo > 0 ? floor(lo / unit) : ceil(hi / unit);
         if (isfinite(n) && n != 0 && fabs(n) < 1e15) {
-            char num[64];
+            char num[128];
             decimal_text(n, p, num, sizeof num);
             f.offset = strtod(num, NULL);
             snprintf(off, sizeof off, "%s%s", n > 0 ? "+" : "", num);
@@ -461,10 +467,10 @@ linear_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out,
     double span_half = hi / 2 - lo / 2;
     double mag = fmax(fabs(lo), fabs(hi));
     if (lo == hi || !(span_half > DBL_MIN * 1e3) || span_half < mag * 5e-14)
-        return single_tick(lo / 2 + hi / 2, l, out, err);
+        return single_tick(clampd(lo / 2 + hi / 2, lo, hi), l, out, err);
     lin_choice c = choose_linear(lo, hi, m);
     if (!c.found)
-        return single_tick(lo / 2 + hi / 2, l, out, err);
+        return single_tick(clampd(lo / 2 + hi / 2, lo, hi), l, out, err);
     double step = scale_p10(c.mant, c.exp10);
     lin_format f = choose_format(lo, hi, step, scale_p10(c.first * c.mant, c.exp10),
                                  scale_p10(c.last * c.mant, c.exp10), out->offset);
@@ -509,12 +515,6 @@ static bool
 inside(double v, double lo, double hi)
 {
     return v >= lo * (1 - EDGE_EPS) && v <= hi * (1 + EDGE_EPS);
-}
-
-static double
-clampd(double v, double lo, double hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
 }
 
 static orgfig_status
@@ -759,6 +759,29 @@ time_candidates(const time_step *ts, int64_t lo, int64_t hi, int64_t *t, int cap
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* Ticks for a time range too short for whole seconds: linear ticks in
+ * seconds after the whole second BASE at or below LO, whose date and time
+ * the offset text gives: "s after 2024-03-15 14:30:15". */
+static orgfig_status
+subsecond_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out,
+                orgfig_err *err)
+{
+    double base = floor(lo);
+    orgfig_status st = linear_ticks(lo - base, hi - base, m, l, out, err);
+    if (st != ORGFIG_OK)
+        return st;
+    for (size_t i = 0; i < out->n; i++)
+        out->ticks[i].value = clampd(out->ticks[i].value + base, lo, hi);
+    civil c = civil_from_seconds((int64_t)base);
+    char date[64];
+    snprintf(date, sizeof date, "s after %04lld-%02d-%02d %02d:%02d:%02d",
+             (long long)c.year, c.month, c.day, c.hour, c.min, c.sec);
+    if (out->offset[0])
+        append(out->offset, sizeof out->offset, " ");
+    append(out->offset, sizeof out->offset, date);
+    return ORGFIG_OK;
+}
+
 static orgfig_status
 time_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_err *err)
 {
@@ -775,6 +798,8 @@ time_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_
             break;
         }
     }
+    if ((ts == NULL || n < 2) && hi - lo < 60)
+        return subsecond_ticks(lo, hi, m, l, out, err);
     if (ts == NULL || n < 2)
         return linear_ticks(lo, hi, m, l, out, err);
     civil first = civil_from_seconds(t[0]), last = civil_from_seconds(t[n - 1]);
@@ -951,15 +976,16 @@ orgfig_view_range(orgfig_scale scale, double lo, double hi, double margin, doubl
             dlo = llo - pad;
             dhi = lhi + pad;
         }
-        if (dlo < -307)
-            dlo = -307;
-        if (dhi > 308)
-            dhi = 308;
-        *vlo = pow(10, dlo);
-        *vhi = pow(10, dhi);
+        /* Keep 10^DLO positive and 10^DHI finite, the data inside. */
+        if (dlo < -323)
+            dlo = -323;
+        if (dhi > 308.25)
+            dhi = 308.25;
+        *vlo = fmin(pow(10, dlo), lo);
+        *vhi = fmax(fmin(pow(10, dhi), DBL_MAX), hi);
         if (!(*vlo < *vhi)) {
-            *vlo = lo;
-            *vhi = hi > lo ? hi : lo * 10;
+            *vlo = lo / 10 > 0 ? lo / 10 : lo;
+            *vhi = hi < DBL_MAX / 10 ? hi * 10 : DBL_MAX;
         }
         return;
     }
@@ -976,6 +1002,10 @@ orgfig_view_range(orgfig_scale scale, double lo, double hi, double margin, doubl
             a = lo - fabs(lo) * 0.1;
             b = hi + fabs(hi) * 0.1;
             round_outward(&a, &b);
+            if (!(a < b)) { /* |LO| * 0.1 underflowed: LO is all but 0 */
+                a = lo - 1;
+                b = hi + 1;
+            }
         }
     } else {
         /* MARGIN * (HI - LO), without overflowing when the span does. */
@@ -997,6 +1027,10 @@ orgfig_view_range(orgfig_scale scale, double lo, double hi, double margin, doubl
             a = 0;
         a = clampd(a, -MAX_TIME, MAX_TIME);
         b = clampd(b, -MAX_TIME, MAX_TIME);
+        if (!(a < b)) { /* the data lie wholly beyond the limit */
+            a = clampd(a, -MAX_TIME, MAX_TIME - 86400);
+            b = a + 86400;
+        }
     }
     *vlo = a;
     *vhi = b;

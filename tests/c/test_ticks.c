@@ -401,6 +401,20 @@ TEST(ticks_time_hours_and_seconds)
     orgfig_ticks_free(&t);
 }
 
+TEST(ticks_time_subsecond)
+{
+    /* Half a second: ticks in seconds after the whole second, which the
+     * offset names. */
+    orgfig_ticks t = ticks(ORGFIG_SCALE_TIME, 1700000000.13, 1700000000.63, 8);
+    CHECK(t.n >= 2 && t.n <= 8);
+    CHECK(strcmp(t.offset, "s after 2023-11-14 22:13:20") == 0);
+    for (size_t i = 0; i < t.n; i++) {
+        CHECK(t.ticks[i].value >= 1700000000.13 && t.ticks[i].value <= 1700000000.63);
+        CHECK(fabs(atof(t.ticks[i].label) - (t.ticks[i].value - 1700000000)) < 1e-6);
+    }
+    orgfig_ticks_free(&t);
+}
+
 TEST(ticks_time_calendar_matches_libc)
 {
     /* Before 1970, across leap days and centuries, and far away. */
