@@ -143,6 +143,12 @@ The limit is enforced in C: an allocation that would pass it signals
 (declare-function orgfig--mod-column-info "ext:orgfig-module.c" (col))
 (declare-function orgfig--mod-dataset-p "ext:orgfig-module.c" (obj))
 (declare-function orgfig--mod-dataset-close "ext:orgfig-module.c" (dataset))
+(declare-function orgfig--mod-dataset-info "ext:orgfig-module.c" (dataset))
+(declare-function orgfig--mod-column "ext:orgfig-module.c" (dataset key))
+(declare-function orgfig--mod-read-csv "ext:orgfig-module.c"
+                  (file delimiter header comment select type skip max))
+(declare-function orgfig--mod-read-binary "ext:orgfig-module.c"
+                  (file type ncols big-endian))
 
 ;;;; Loading and building the module
 
@@ -411,8 +417,7 @@ The figure is freed by `orgfig-close', or when it becomes garbage."
 Closing twice is fine; any other use of a closed figure signals
 `orgfig-closed-figure'.  Return nil."
   (cond ((orgfig-figure-p obj) (orgfig--mod-close obj))
-        ((and (fboundp 'orgfig--mod-dataset-p) (orgfig--mod-dataset-p obj))
-         (orgfig--mod-dataset-close obj))
+        ((orgfig-dataset-p obj) (orgfig--mod-dataset-close obj))
         (t (signal 'wrong-type-argument (list 'orgfig-figure-p obj))))
   (remhash obj orgfig--registry)
   nil)
@@ -438,16 +443,17 @@ The list does not keep closed or garbage figures alive."
     (sort figs (lambda (a b) (< (plist-get (orgfig--mod-info a) :id)
                                 (plist-get (orgfig--mod-info b) :id))))))
 
+;;;###autoload
 (defun orgfig-close-all ()
   "Close every open figure and dataset; return how many were closed."
   (interactive)
   (let ((n 0))
     (maphash (lambda (obj _facts)
-               (when (ignore-errors
-                       (if (orgfig-figure-p obj)
-                           (orgfig--mod-live-p obj)
-                         t))
-                 (ignore-errors (orgfig-close obj) (cl-incf n))))
+               (when (if (orgfig-figure-p obj)
+                         (orgfig--mod-live-p obj)
+                       (plist-get (orgfig--mod-dataset-info obj) :live))
+                 (orgfig-close obj)
+                 (cl-incf n)))
              (copy-hash-table orgfig--registry))
     (when (called-interactively-p 'interactive)
       (message "orgfig: closed %d object%s" n (if (= n 1) "" "s")))
@@ -626,11 +632,7 @@ data columns, `:bytes' bytes held now, `:peak-bytes' the most held at
 once, `:limit' `orgfig-memory-limit', `:allocations' allocations made,
 `:finalized' figures freed by the garbage collector."
   (orgfig--ensure-module)
-  (let ((m (orgfig--mod-memory)))
-    (if (plist-member m :datasets)
-        m
-      (append (list :figures (plist-get m :figures) :datasets 0)
-              (orgfig--plist-remove m '(:figures))))))
+  (orgfig--mod-memory))
 
 ;;;; Columns
 
@@ -648,6 +650,92 @@ Every plot function accepts a column wherever it accepts a sequence."
 (defun orgfig-column-info (column)
   "Return a plist describing COLUMN: `:length', `:type', `:bytes', `:name'."
   (orgfig--mod-column-info column))
+
+;;;; Datasets
+
+(defun orgfig-dataset-p (obj)
+  "Return t if OBJ is an orgfig dataset, open or closed."
+  (and (user-ptrp obj) (orgfig--mod-dataset-p obj)))
+
+(defun orgfig--register-dataset (ds)
+  "Record the new dataset DS like a figure, so automatic close finds it."
+  (orgfig--register ds (list :created (float-time) :where orgfig-creation-context))
+  ds)
+
+(defun orgfig-read-csv (file &rest props)
+  "Read the CSV or TSV FILE in C and return a dataset of its columns.
+The data never enters the Lisp heap: take columns with `orgfig-column'
+and pass them to any plot function.  PROPS:
+  :delimiter  a one-character string; default: detected among comma,
+              tab and semicolon from the first line
+  :header     nil when the first line is data (columns are then named
+              \"1\", \"2\", ...); default t
+  :comment    lines starting with this character are skipped (default
+              \"#\"; nil for none)
+  :columns    a list of column names and 0-based indices to keep
+  :type       float64 (default) or float32, which halves the memory
+  :skip-rows  lines to skip at the start of the file
+  :max-rows   read at most this many data rows.
+Empty or unparsable cells become NaN.  Long reads show progress and stop
+cleanly on \[keyboard-quit]."
+  (orgfig--ensure-module)
+  (let* ((props (append (orgfig--props-vector "orgfig-read-csv" props) nil))
+         (unknown (cl-set-difference
+                   (cl-loop for (k _v) on props by #'cddr collect k)
+                   '(:delimiter :header :comment :columns :type :skip-rows :max-rows))))
+    (when unknown
+      (signal 'orgfig-invalid-data
+              (list (format "orgfig-read-csv: unknown property %s" (car unknown))
+                    (car unknown))))
+    (unless (stringp file)
+      (signal 'wrong-type-argument (list 'stringp file)))
+    (let ((type (plist-get props :type)))
+      (unless (memq type '(nil float64 float32))
+        (signal 'orgfig-invalid-data
+                (list "orgfig-read-csv: :type must be float64 or float32" type))))
+    (orgfig--maybe-gc)
+    (orgfig--register-dataset
+     (orgfig--mod-read-csv (encode-coding-string (expand-file-name file)
+                                                 (or file-name-coding-system 'utf-8))
+                           (plist-get props :delimiter)
+                           (if (plist-member props :header) (plist-get props :header) t)
+                           (if (plist-member props :comment) (plist-get props :comment) "#")
+                           (plist-get props :columns)
+                           (plist-get props :type)
+                           (plist-get props :skip-rows)
+                           (plist-get props :max-rows)))))
+
+(defun orgfig-read-binary (file &rest props)
+  "Read the raw float array FILE in C and return a dataset.
+PROPS: `:type' float64 (default) or float32, `:columns' the number of
+interleaved columns (default 1; they are named \"1\", \"2\", ...),
+`:big-endian' non-nil when the file is big-endian."
+  (orgfig--ensure-module)
+  (let ((props (append (orgfig--props-vector "orgfig-read-binary" props) nil)))
+    (unless (stringp file)
+      (signal 'wrong-type-argument (list 'stringp file)))
+    (orgfig--register-dataset
+     (orgfig--mod-read-binary (encode-coding-string (expand-file-name file)
+                                                    (or file-name-coding-system 'utf-8))
+                              (plist-get props :type)
+                              (plist-get props :columns)
+                              (plist-get props :big-endian)))))
+
+(defun orgfig-column (dataset key)
+  "Return the column of DATASET named by KEY.
+KEY is a column name (a string) or a 0-based index.  The column stays
+valid after DATASET is closed, for as long as something uses it."
+  (orgfig--mod-column dataset key))
+
+(defun orgfig-dataset-info (dataset)
+  "Return a plist describing DATASET.
+Keys: `:source' (the file), `:rows', `:columns' (the names), `:bytes'
+and `:live'."
+  (orgfig--mod-dataset-info dataset))
+
+(defun orgfig-column-names (dataset)
+  "Return the column names of DATASET."
+  (plist-get (orgfig--mod-dataset-info dataset) :columns))
 
 (orgfig--ensure-module)
 

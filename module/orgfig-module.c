@@ -41,6 +41,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/column.h"
+#include "core/data.h"
 #include "core/figure.h"
 #include "core/value.h"
 
@@ -194,6 +195,13 @@ figure_finalizer(void *p)
 }
 
 static void
+dataset_finalizer(void *p)
+{
+    if (orgfig_dataset_check(p))
+        orgfig_dataset_free(p);
+}
+
+static void
 column_finalizer(void *p)
 {
     if (orgfig_column_check(p))
@@ -237,6 +245,21 @@ usable_figure(emacs_env *env, emacs_value v, const char *fn)
         return NULL;
     }
     return f;
+}
+
+/* The dataset in V (open or closed), or NULL with
+ * (wrong-type-argument orgfig-dataset-p V) pending. */
+static orgfig_dataset *
+get_dataset(emacs_env *env, emacs_value v)
+{
+    if (is_user_ptr_with(env, v, dataset_finalizer)) {
+        void *p = env->get_user_ptr(env, v);
+        if (!CHECK_EXIT(env) && orgfig_dataset_check(p))
+            return p;
+    }
+    if (!CHECK_EXIT(env))
+        signal_wrong_type(env, env->intern(env, "orgfig-dataset-p"), v);
+    return NULL;
 }
 
 static orgfig_column *
@@ -545,6 +568,9 @@ convert_props(emacs_env *env, emacs_value props, scratch *s, orgfig_prop **out, 
 /* Module functions.                                                       */
 
 #define UNUSED __attribute__((unused))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static emacs_value column_object(emacs_env *env, orgfig_column *c);
 
 /* (orgfig--mod-figure-new PROPS) */
 static emacs_value
@@ -804,8 +830,8 @@ static emacs_value
 make_plist(emacs_env *env, size_t n, const char *const *names, emacs_value *values)
 {
     emacs_value items[32];
-    if (n > 16)
-        n = 16;
+    if (n > ARRAY_SIZE(items) / 2)
+        n = ARRAY_SIZE(items) / 2;
     for (size_t i = 0; i < n; i++) {
         items[2 * i] = env->intern(env, names[i]);
         items[2 * i + 1] = values[i];
@@ -827,7 +853,7 @@ Forgfig_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
     const char *title = orgfig_figure_title(f);
     static const char *const names[] = {":id",    ":width",   ":height", ":scale",
                                         ":bytes", ":artists", ":title",  ":live"};
-    emacs_value vals[8] = {
+    emacs_value vals[] = {
         make_int(env, orgfig_figure_id(f)),
         env->make_integer(env, w),
         env->make_integer(env, h),
@@ -837,9 +863,10 @@ Forgfig_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
         env->make_string(env, title, (ptrdiff_t)strlen(title)),
         orgfig_figure_is_open(f) ? Qt : Qnil,
     };
+    _Static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(vals), "one value per key");
     if (CHECK_EXIT(env))
         return NULL;
-    return make_plist(env, 8, names, vals);
+    return make_plist(env, ARRAY_SIZE(names), names, vals);
 }
 
 /* (orgfig--mod-memory) -> plist of the core's counters. */
@@ -848,11 +875,12 @@ Forgfig_memory(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args UNUSED,
                void *data UNUSED)
 {
     orgfig_memstats st = orgfig_memory_stats();
-    static const char *const names[] = {":figures",    ":columns", ":bytes",
-                                        ":peak-bytes", ":limit",   ":allocations",
-                                        ":finalized"};
-    emacs_value vals[7] = {
+    static const char *const names[] = {":figures",     ":datasets",   ":columns",
+                                        ":bytes",       ":peak-bytes", ":limit",
+                                        ":allocations", ":finalized"};
+    emacs_value vals[] = {
         make_int(env, orgfig_figures_open()),
+        make_int(env, orgfig_datasets_open()),
         make_int(env, orgfig_columns_live()),
         make_int(env, st.bytes),
         make_int(env, st.peak),
@@ -860,9 +888,10 @@ Forgfig_memory(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args UNUSED,
         make_int(env, st.allocs),
         make_int(env, figures_finalized),
     };
+    _Static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(vals), "one value per key");
     if (CHECK_EXIT(env))
         return NULL;
-    return make_plist(env, 7, names, vals);
+    return make_plist(env, ARRAY_SIZE(names), names, vals);
 }
 
 /* (orgfig--mod-set-limit BYTES-OR-NIL) */
@@ -930,11 +959,7 @@ Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
         signal_core_error(env, &err, NULL, NULL);
         goto out;
     }
-    result = env->make_user_ptr(env, column_finalizer, c);
-    if (CHECK_EXIT(env)) {
-        orgfig_column_unref(c);
-        result = NULL;
-    }
+    result = column_object(env, c);
 out:
     scratch_free(&s);
     return result;
@@ -959,15 +984,286 @@ Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
         return NULL;
     }
     static const char *const names[] = {":length", ":type", ":bytes", ":name"};
-    emacs_value vals[4] = {
+    emacs_value vals[] = {
         make_int(env, c->n),
         env->intern(env, c->dtype == ORGFIG_F32 ? "float32" : "float64"),
         make_int(env, orgfig_column_bytes(c)),
         c->name ? env->make_string(env, c->name, (ptrdiff_t)strlen(c->name)) : Qnil,
     };
+    _Static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(vals), "one value per key");
     if (CHECK_EXIT(env))
         return NULL;
-    return make_plist(env, 4, names, vals);
+    return make_plist(env, ARRAY_SIZE(names), names, vals);
+}
+
+/* Wrap the core column C (one reference, which the object takes over) in a
+ * user-ptr. */
+static emacs_value
+column_object(emacs_env *env, orgfig_column *c)
+{
+    emacs_value r = env->make_user_ptr(env, column_finalizer, c);
+    if (CHECK_EXIT(env)) {
+        orgfig_column_unref(c);
+        return NULL;
+    }
+    return r;
+}
+
+static emacs_value
+dataset_object(emacs_env *env, orgfig_dataset *ds)
+{
+    emacs_value r = env->make_user_ptr(env, dataset_finalizer, ds);
+    if (CHECK_EXIT(env)) {
+        orgfig_dataset_free(ds);
+        return NULL;
+    }
+    return r;
+}
+
+/* Read an optional natural number argument V (nil: DEFAULT). */
+static bool
+get_size_arg(emacs_env *env, emacs_value v, size_t dflt, const char *what, size_t *out)
+{
+    if (!env->is_not_nil(env, v)) {
+        *out = dflt;
+        return true;
+    }
+    intmax_t i = env->extract_integer(env, v);
+    if (CHECK_EXIT(env))
+        return false;
+    if (i < 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s must be a natural number", what);
+        signal_message(env, Qorgfig_invalid_data, msg, v);
+        return false;
+    }
+    *out = (uintmax_t)i > SIZE_MAX ? SIZE_MAX : (size_t)i;
+    return true;
+}
+
+/* Read a one-character string argument V (nil: 0). */
+static bool
+get_char_arg(emacs_env *env, emacs_value v, scratch *s, const char *what, char *out)
+{
+    *out = 0;
+    if (!env->is_not_nil(env, v))
+        return true;
+    const char *str;
+    size_t len;
+    if (!convert_string(env, v, s, &str, &len))
+        return false;
+    if (len != 1) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s must be a one-character string", what);
+        signal_message(env, Qorgfig_invalid_data, msg, v);
+        return false;
+    }
+    *out = str[0];
+    return true;
+}
+
+/* (orgfig--mod-read-csv FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX)
+ * FILE is an encoded file name; SELECT a vector of strings and integers
+ * or nil; TYPE float64 or float32. */
+static emacs_value
+Forgfig_read_csv(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                 void *data UNUSED)
+{
+    scratch s = {0};
+    emacs_value result = NULL;
+    orgfig_csv_opts opts = ORGFIG_CSV_OPTS_INIT;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    const char *path;
+    size_t plen;
+    if (!convert_string(env, args[0], &s, &path, &plen))
+        goto out;
+    if (strlen(path) != plen) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-read-csv: FILE contains a NUL byte", args[0]);
+        goto out;
+    }
+    if (!get_char_arg(env, args[1], &s, "orgfig-read-csv: :delimiter", &opts.delimiter))
+        goto out;
+    opts.header = env->is_not_nil(env, args[2]);
+    if (!get_char_arg(env, args[3], &s, "orgfig-read-csv: :comment", &opts.comment))
+        goto out;
+    if (env->is_not_nil(env, args[4])) {
+        orgfig_value sel;
+        if (!convert_value(env, args[4], &s, 0, &sel))
+            goto out;
+        size_t n = sel.type == ORGFIG_V_COL ? sel.col->n : sel.nitems;
+        orgfig_csv_select *picks = scratch_alloc(&s, n, sizeof *picks, &err);
+        if (picks == NULL) {
+            fail_alloc(env, &err);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const orgfig_value *it = sel.type == ORGFIG_V_LIST ? &sel.items[i] : NULL;
+            double num = it ? it->num : orgfig_column_get(sel.col, i);
+            if (it && it->type == ORGFIG_V_STR) {
+                picks[i].name = it->str;
+                picks[i].len = it->len;
+            } else if ((!it || it->type == ORGFIG_V_NUM) && num == floor(num) &&
+                       num >= 0 && num < 1e15) {
+                picks[i].index = (int64_t)num;
+            } else {
+                signal_message(env, Qorgfig_invalid_data,
+                               "orgfig-read-csv: :columns must hold column names and "
+                               "0-based indices",
+                               args[4]);
+                goto out;
+            }
+        }
+        opts.select = picks;
+        opts.nselect = n;
+    }
+    opts.dtype =
+        env->eq(env, args[5], env->intern(env, "float32")) ? ORGFIG_F32 : ORGFIG_F64;
+    if (!get_size_arg(env, args[6], 0, "orgfig-read-csv: :skip-rows", &opts.skip_rows) ||
+        !get_size_arg(env, args[7], 0, "orgfig-read-csv: :max-rows", &opts.max_rows))
+        goto out;
+    poll_ctx pc = {env, 0};
+    orgfig_hooks hooks = {poll_quit, report_progress, &pc};
+    orgfig_dataset *ds = orgfig_read_csv(path, &opts, &hooks, &err);
+    if (ds == NULL)
+        signal_core_error(env, &err, NULL, NULL);
+    else
+        result = dataset_object(env, ds);
+out:
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-read-binary FILE TYPE NCOLS BIG-ENDIAN) */
+static emacs_value
+Forgfig_read_binary(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                    void *data UNUSED)
+{
+    scratch s = {0};
+    emacs_value result = NULL;
+    orgfig_binary_opts opts = ORGFIG_BINARY_OPTS_INIT;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    const char *path;
+    size_t plen;
+    if (!convert_string(env, args[0], &s, &path, &plen))
+        goto out;
+    if (strlen(path) != plen) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-read-binary: FILE contains a NUL byte", args[0]);
+        goto out;
+    }
+    opts.dtype =
+        env->eq(env, args[1], env->intern(env, "float32")) ? ORGFIG_F32 : ORGFIG_F64;
+    if (!get_size_arg(env, args[2], 1, "orgfig-read-binary: :columns", &opts.ncols))
+        goto out;
+    if (opts.ncols == 0 || opts.ncols > 4096) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-read-binary: :columns must be from 1 to 4096", args[2]);
+        goto out;
+    }
+    opts.big_endian = env->is_not_nil(env, args[3]);
+    poll_ctx pc = {env, 0};
+    orgfig_hooks hooks = {poll_quit, report_progress, &pc};
+    orgfig_dataset *ds = orgfig_read_binary(path, &opts, &hooks, &err);
+    if (ds == NULL)
+        signal_core_error(env, &err, NULL, NULL);
+    else
+        result = dataset_object(env, ds);
+out:
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-dataset-p OBJ) */
+static emacs_value
+Forgfig_dataset_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                  void *data UNUSED)
+{
+    if (is_user_ptr_with(env, args[0], dataset_finalizer)) {
+        void *p = env->get_user_ptr(env, args[0]);
+        if (!CHECK_EXIT(env) && orgfig_dataset_check(p))
+            return Qt;
+    }
+    return CHECK_EXIT(env) ? NULL : Qnil;
+}
+
+/* (orgfig--mod-dataset-close DATASET): idempotent. */
+static emacs_value
+Forgfig_dataset_close(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                      void *data UNUSED)
+{
+    orgfig_dataset *ds = get_dataset(env, args[0]);
+    if (ds == NULL)
+        return NULL;
+    orgfig_dataset_close(ds);
+    return Qnil;
+}
+
+/* (orgfig--mod-dataset-info DATASET) -> plist. */
+static emacs_value
+Forgfig_dataset_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                     void *data UNUSED)
+{
+    orgfig_dataset *ds = get_dataset(env, args[0]);
+    if (ds == NULL)
+        return NULL;
+    size_t ncols = orgfig_dataset_ncols(ds);
+    emacs_value names = Qnil;
+    for (size_t i = ncols; i-- > 0;) {
+        const char *nm = orgfig_dataset_colname(ds, i);
+        emacs_value cell[2] = {
+            env->make_string(env, nm ? nm : "", (ptrdiff_t)strlen(nm ? nm : "")), names};
+        if (CHECK_EXIT(env))
+            return NULL;
+        names = env->funcall(env, env->intern(env, "cons"), 2, cell);
+        if (CHECK_EXIT(env))
+            return NULL;
+    }
+    const char *src = orgfig_dataset_source(ds);
+    static const char *const keys[] = {":source", ":rows", ":columns", ":bytes", ":live"};
+    emacs_value vals[] = {
+        env->make_string(env, src, (ptrdiff_t)strlen(src)),
+        make_int(env, orgfig_dataset_nrows(ds)),
+        names,
+        make_int(env, orgfig_dataset_bytes(ds)),
+        orgfig_dataset_is_open(ds) ? Qt : Qnil,
+    };
+    _Static_assert(ARRAY_SIZE(keys) == ARRAY_SIZE(vals), "one value per key");
+    if (CHECK_EXIT(env))
+        return NULL;
+    return make_plist(env, ARRAY_SIZE(keys), keys, vals);
+}
+
+/* (orgfig--mod-column DATASET NAME-OR-INDEX) -> column object. */
+static emacs_value
+Forgfig_column(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+               void *data UNUSED)
+{
+    orgfig_dataset *ds = get_dataset(env, args[0]);
+    if (ds == NULL)
+        return NULL;
+    scratch s = {0};
+    emacs_value result = NULL;
+    orgfig_value key;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *c = NULL;
+    if (!convert_value(env, args[1], &s, MAX_NESTING, &key))
+        goto out;
+    if (key.type == ORGFIG_V_STR) {
+        c = orgfig_dataset_column(ds, key.str, key.len, "orgfig-column", &err);
+    } else if (key.type == ORGFIG_V_NUM && key.is_int) {
+        c = orgfig_dataset_column_at(ds, (int64_t)key.num, "orgfig-column", &err);
+    } else {
+        signal_wrong_type(env, env->intern(env, "orgfig-column-key-p"), args[1]);
+        goto out;
+    }
+    if (c == NULL)
+        signal_core_error(env, &err, args[0], NULL);
+    else
+        result = column_object(env, orgfig_column_ref(c));
+out:
+    scratch_free(&s);
+    return result;
 }
 
 /* (orgfig--mod-test-fail-alloc N): make the Nth core allocation from now
@@ -1006,7 +1302,7 @@ init_symbols(emacs_env *env)
     Qvconcat = intern_global(env, "vconcat");
     Quser_ptr = intern_global(env, "user-ptr");
     Qinteger = intern_global(env, "integer");
-    Qfloat_type = intern_global(env, "float");
+    Qfloat_type = Qfloat; /* `float' names both the function and the type. */
     Qvector = intern_global(env, "vector");
     Qstring = intern_global(env, "string");
     Qsymbol = intern_global(env, "symbol");
@@ -1074,6 +1370,21 @@ emacs_module_init(struct emacs_runtime *runtime)
           "Return t if OBJ is an orgfig column.\n\n(fn OBJ)");
     defun(env, "orgfig--mod-column-info", 1, 1, Forgfig_column_info,
           "Return a plist describing column COL.\n\n(fn COL)");
+    defun(env, "orgfig--mod-read-csv", 8, 8, Forgfig_read_csv,
+          "Read the CSV file FILE into a dataset.\n\n"
+          "(fn FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX)");
+    defun(env, "orgfig--mod-read-binary", 4, 4, Forgfig_read_binary,
+          "Read the raw array file FILE into a dataset.\n\n(fn FILE TYPE NCOLS "
+          "BIG-ENDIAN)");
+    defun(env, "orgfig--mod-dataset-p", 1, 1, Forgfig_dataset_p,
+          "Return t if OBJ is an orgfig dataset.\n\n(fn OBJ)");
+    defun(env, "orgfig--mod-dataset-close", 1, 1, Forgfig_dataset_close,
+          "Close DATASET; closing twice is fine.\n\n(fn DATASET)");
+    defun(env, "orgfig--mod-dataset-info", 1, 1, Forgfig_dataset_info,
+          "Return a plist describing DATASET.\n\n(fn DATASET)");
+    defun(env, "orgfig--mod-column", 2, 2, Forgfig_column,
+          "Return the column of DATASET named by a string or 0-based index KEY."
+          "\n\n(fn DATASET KEY)");
     defun(env, "orgfig--mod-test-fail-alloc", 1, 1, Forgfig_test_fail_alloc,
           "Make the Nth core allocation from now fail (0 disables).  For tests."
           "\n\n(fn N)");
