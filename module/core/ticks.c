@@ -3,16 +3,18 @@
  * Linear axes.  The caller fixes the view range; ticks are the multiples of
  * a step inside it.  The step is chosen by the scoring of the extended
  * Wilkinson algorithm (Talbot, Lin and Hanrahan 2010): each candidate step
- * j * q * 10^z (q from Q = 1, 5, 2, 2.5, 4, 3; j the skip factor) is scored
- * on simplicity (earlier q, no skipping, zero among the ticks), coverage
- * (how close the outer ticks come to the ends of the range) and density
- * (how close the tick count comes to MAX_TICKS), with the paper's weights
- * 0.25, 0.2, 0.5 and 0.05 (legibility is constant here).  Unlike the paper
- * the labels never extend the range, and a candidate with more than
- * MAX_TICKS ticks is never taken.  The search runs on the range scaled by a
- * power of ten to a span between 1 and 20, so huge and tiny ranges behave
- * exactly like ordinary ones, and it tries a fixed, small set of candidates,
- * so it always ends quickly.
+ * q * 10^z (q from Q = 1, 5, 2, 2.5, 4, 3) is scored on simplicity (earlier
+ * q, zero among the ticks), coverage (how close the outer ticks come to the
+ * ends of the range) and density (how close the tick count comes to the
+ * target, 0.6 * MAX_TICKS but at least 2), with the paper's weights 0.25,
+ * 0.2, 0.5 and 0.05 (legibility is constant here).  Unlike the paper the
+ * ticks never extend the range, a candidate with more than MAX_TICKS ticks
+ * (clamped to [2, 100]) is never taken, and the skip factor j is fixed at
+ * 1 (see MAX_SKIP).  The search runs on the range scaled by a power of ten
+ * to a span between 1 and 20, so huge and tiny ranges behave exactly like
+ * ordinary ones, and it tries a fixed set of 42 candidates, so it always
+ * ends quickly.  A range too narrow for two distinct ticks (LO == HI, or a
+ * span below about 1e-13 of its magnitude) gets one tick in the middle.
  *
  * Tick values are computed as (integer * mantissa) / 10^k, which yields
  * the double nearest the decimal tick (3 * 0.1 would not), and labels are
@@ -24,21 +26,23 @@
  *      10^5 times the step), labels show V - OFFSET, where OFFSET is the
  *      range's low end (high end for a negative range) rounded to a
  *      multiple of a power of ten just above the span; ticks.offset reads
- *      "+1e6" or "+1234567" (the shorter spelling).
+ *      "+1e6" or "+1234567" or "-0.614332079" (the shorter spelling).
  *   2. Multiplier: when the numbers to print (after any offset) reach 1e5
- *      in magnitude or stay below 1e-4, they are divided by 10^P, P the
- *      decimal exponent of the largest, and ticks.offset reads "×1e6";
- *      with both it reads "×1e3 +1e9".
+ *      in magnitude or stay below 1e-4, or a label would still be longer
+ *      than 8 characters, they are divided by 10^P, P the decimal exponent
+ *      of the largest, and ticks.offset reads "×1e6" (UTF-8 U+00D7); with
+ *      both it reads "×1e3 +1e9".  The value of a tick is then
+ *      label * 10^P + OFFSET.
  * Labels therefore stay short (at most about 8 characters).
  *
  * Log axes tick at powers of ten, labelled "0.001" ... "1000" for
  * exponents -3..3 and "10⁴", "10⁻⁵" (Unicode superscripts, which DejaVu
- * renders) beyond, with minor ticks at 2..9 times each power.  When the
- * range holds more than about 9 powers (or more than MAX_TICKS) only every
- * k-th power is a major tick (k in 1, 2, 3, 4, 5, 10, 20, 25, 50, ...) and
- * the other powers become minor ticks.  A range holding a single power
- * ticks at 1, 2 and 5 times powers of ten; a range holding none (less than
- * a decade) falls back to linear ticks.
+ * renders) beyond, with minor ticks (empty labels) at 2..9 times each
+ * power.  When the range holds more than min(9, MAX_TICKS) powers only
+ * every k-th power is a major tick (k in 1, 2, 3, 4, 5, 10, 20, 25, 50, ...)
+ * and the other powers become minor ticks.  A range holding a single power
+ * ticks at 1, 2 and 5 times powers of ten ("2×10⁵" beyond 10^±3); a range
+ * holding none (less than a decade) falls back to linear ticks.
  *
  * Time axes (Unix seconds, UTC) tick at the first of the calendar steps
  * 1 2 5 10 15 30 s, 1 2 5 10 15 30 min, 1 2 3 6 12 h, 1 2 days, weeks (on
@@ -46,8 +50,24 @@
  * MAX_TICKS ticks.  Labels are concise: "2024" for years (and for January
  * on month ticks), "Mar" for months, "Mar 15" for days, "14:30" or
  * "14:30:15" for times of day with "Mar 15" at midnight; ticks.offset
- * carries the date ("2024-03-15") or year the labels leave out.  Calendar
- * arithmetic is done on 64-bit day counts, valid for |t| <= 1e13 s. */
+ * carries the date ("2024-03-15") or year the labels leave out.  Ranges
+ * shorter than two seconds get linear ticks in seconds, with the offset
+ * "s after 2024-03-15 14:30:15".  Calendar arithmetic is done on 64-bit
+ * day counts, valid for |t| <= 1e13 s; larger times are invalid.
+ *
+ * View ranges (orgfig_view_range) are always finite with VLO < VHI, and
+ * contain the finite data.  Non-finite ends are replaced by the other end;
+ * with no finite end the range is [0, 1] ([1, 10] on log axes).  LO > HI
+ * is swapped.  MARGIN is clamped to [0, 1] (NaN means 0).
+ *   Linear: MARGIN * span added on both sides; LO == HI widens to [-1, 1]
+ *     around 0, else by 10% of |V| on each side, rounded outward.
+ *   Log: a non-positive LO becomes HI / 1000, and a range with no positive
+ *     value becomes [1, 10].  The range expands to whole decades when that
+ *     adds at most one decade of empty space in total, else gets MARGIN of
+ *     its width in log space on both sides.
+ *   Time: like linear, but LO == HI widens by one day on each side, a
+ *     range starting at t >= 0 is not extended below 0 (durations would
+ *     otherwise gain a 1969), and the result is clamped to |t| <= 1e13. */
 #include "ticks.h"
 
 #include <float.h>
