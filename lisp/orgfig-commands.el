@@ -153,7 +153,7 @@ At least one cell must be non-blank."
   "Return N bytes as a short human-readable string."
   (if (< n 1024)
       (format "%d B" n)
-    (concat (file-size-human-readable n 'iec) "B")))
+    (file-size-human-readable n 'iec)))
 
 (defun orgfig--age-string (seconds)
   "Return SECONDS as a short age such as \"12s\", \"3m\", \"2h\" or \"4d\"."
@@ -677,9 +677,12 @@ from the buffer is ever evaluated."
 
 (defun orgfig--split-delimited (text)
   "Split CSV or TSV TEXT into rows of trimmed strings, all equally long.
-See `orgfig--parse-delimited' for the separator.  Blank lines are
-skipped.  Quoted fields do not span lines."
-  (let* ((lines (cl-remove-if #'string-blank-p (split-string text "\r?\n\\|\r")))
+See `orgfig--parse-delimited' for the separator.  Blank lines and
+lines starting with \"#\" are skipped, as the module's reader does.
+Quoted fields do not span lines."
+  (let* ((lines (cl-remove-if (lambda (l) (or (string-blank-p l)
+                                               (string-prefix-p "#" l)))
+                              (split-string text "\r?\n\\|\r")))
          (sep (orgfig--guess-separator (or (car lines) "")))
          (rows (mapcar (lambda (l) (orgfig--split-csv-line l sep)) lines))
          (width (apply #'max 0 (mapcar #'length rows))))
@@ -692,12 +695,15 @@ the first non-blank line (ties in that order), as the module's
 reader chooses it.  The first row is a header if one of its fields
 after the first is not a number.  Blank lines are skipped."
   (let* ((rows (orgfig--split-delimited text))
-         (first (car rows))
-         (header (and first (cdr rows)
-                      (cl-some (lambda (f) (not (orgfig--number-string-p f)))
-                               (cdr first))
-                      first)))
+         (header (and (orgfig--header-row-p rows) (car rows))))
     (cons header (if header (cdr rows) rows))))
+
+(defun orgfig--header-row-p (rows)
+  "Return non-nil if the first of ROWS (lists of strings) is a header.
+It is when more rows follow and one of its fields after the first is
+not a number."
+  (and (cdr rows)
+       (cl-some (lambda (f) (not (orgfig--number-string-p f))) (cdar rows))))
 
 (defun orgfig--columns-plot-spec (header rows)
   "Return what to plot for delimited data with HEADER and ROWS.
@@ -722,10 +728,21 @@ index.  Return a plist as `orgfig--table-plot-spec' does."
           :x x :categories categories :ys ys :names names
           :xname (and (> ncols 1) (car header)))))
 
+(defun orgfig--delimited-text-p (text)
+  "Return non-nil if TEXT is CSV or TSV rather than bare numbers.
+That is when it holds a comma or semicolon, or when every non-blank
+line holds the same number (at least one) of tabs."
+  (or (string-match-p "[,;]" text)
+      (let ((counts (delete-dups
+                     (mapcar (lambda (l) (cl-count ?\t l))
+                             (cl-remove-if #'string-blank-p
+                                           (split-string text "\r?\n"))))))
+        (and (= (length counts) 1) (> (car counts) 0)))))
+
 (defun orgfig--region-plot-spec (text)
   "Return what to plot for the region TEXT (see `orgfig-plot-region')."
   (when (string-blank-p text) (user-error "The region is empty"))
-  (if (string-match-p "[,\t;]" text)
+  (if (orgfig--delimited-text-p text)
       (let ((parsed (orgfig--parse-delimited text)))
         (unless (cdr parsed) (user-error "The region holds no data rows"))
         (orgfig--columns-plot-spec (car parsed) (cdr parsed)))
@@ -752,7 +769,8 @@ index.  Return a plist as `orgfig--table-plot-spec' does."
   "Plot the numbers or CSV/TSV text between BEG and END in a viewer.
 Numbers separated by blanks or newlines make one series, plotted
 against its index (as a `orgfig-plot-region-kind' plot).  Text with
-commas or tabs is read as CSV/TSV: an optional header row names the
+commas or semicolons, or with the same number of tabs on every
+line, is read as CSV/TSV: an optional header row names the
 columns, the first column is x and the others are y series; when
 the first column is not numeric it names the rows of a bar chart.
 The figure is shown with `orgfig-view' and closed with its buffer."
@@ -835,7 +853,7 @@ when it is available, otherwise with a slower Lisp reader limited to
          (rows (or (cdr parsed) (user-error "%s holds no data rows" file)))
          (cols (orgfig--transpose rows))
          (names (or header (cl-loop for i from 1 to (length cols)
-                                    collect (format "column %d" i))))
+                                    collect (format "%d" i))))
          (choice (orgfig--choose-columns names))
          (xi (cl-position (car choice) names :test #'equal))
          (x-cells (and xi (nth xi cols)))
@@ -872,10 +890,12 @@ The module reads numbers only (text cells become NaN), so a sample
 of the file read in Lisp tells text columns apart: a text x column
 labels the rows (read in Lisp, for files up to
 `orgfig-csv-lisp-max-bytes'), a text y column is an error."
-  (let ((ds (orgfig-read-csv file)))
+  (let* ((sample (orgfig--csv-sample file))
+         (header (or (orgfig--header-row-p sample) (null (cdr sample))))
+         (ds (orgfig-read-csv file :header header)))
+    (when header (setq sample (cdr sample)))
     (unwind-protect
         (let* ((names (orgfig-column-names ds))
-               (sample (cdr (orgfig--csv-sample file)))
                (cells (lambda (name)
                         (let ((i (cl-position name names :test #'equal)))
                           (mapcar (lambda (row) (or (nth i row) "")) sample))))
@@ -888,7 +908,8 @@ labels the rows (read in Lisp, for files up to
                 (and x-text
                      (let ((xi (cl-position xname names :test #'equal)))
                        (mapcar (lambda (row) (nth xi row))
-                               (cdr (orgfig--split-delimited-file file))))))
+                               (let ((rows (orgfig--split-delimited-file file)))
+                                 (if header (cdr rows) rows))))))
                (ys (mapcar (lambda (n)
                              (when (and sample
                                         (not (orgfig--numeric-column-p
@@ -1086,14 +1107,12 @@ In a terminal, the buffer describes the figure in text instead."
       (setq orgfig-view--figure fig
             orgfig-view--keep keep
             orgfig-view--aspect (/ (float (plist-get info :height))
-                                   (plist-get info :width)))
-      (orgfig-view--render))
+                                   (plist-get info :width))))
+    ;; Display first, so a kept figure is rendered once, at the width of
+    ;; the window it gets.
     (let ((window (display-buffer buffer)))
       (with-current-buffer buffer
-        (let ((width (orgfig-view--fit-width window)))
-          (when (and width (orgfig-live-p fig)
-                     (/= width orgfig-view--rendered-width))
-            (orgfig-view--render width)))))
+        (orgfig-view--render (and window (orgfig-view--fit-width window)))))
     (unless (orgfig-view--images-p)
       (message "orgfig: images need a graphical frame; showing a description"))
     buffer))

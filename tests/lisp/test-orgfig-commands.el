@@ -134,27 +134,36 @@
   "Lisp-looking option values are data: nothing runs, titles stay literal."
   (let* ((pwned (make-temp-name (expand-file-name "orgfig-pwned-"
                                                   temporary-file-directory)))
-         (text (format "title:(shell-command \"touch %s\") ind:(eval (kill-emacs)) \
-labels:(#.(shell-command \"touch %s\"))" pwned pwned))
-         (parsed nil))
+         (touch (format "(shell-command \"touch %s\")" pwned))
+         parsed)
     (should-not (file-exists-p pwned))
-    (setq parsed (orgfig-parse-plot-options text))
-    (should-not (file-exists-p pwned))
+    ;; A title that looks like a call is parsed as data and kept literally.
+    (setq parsed (orgfig-parse-plot-options (concat "title:" touch)))
     (should (equal (nth 1 (assoc "title" parsed))
                    (list "shell-command" (format "touch %s" pwned))))
-    ;; The title is taken literally; ind is rejected.
-    (let ((o (orgfig--plot-normalize-options (list (assoc "title" parsed)))))
-      (should (equal (plist-get o :title)
-                     (format "(shell-command \"touch %s\")" pwned))))
-    (should-error (orgfig--plot-normalize-options (list (assoc "ind" parsed)))
+    (should (equal (plist-get (orgfig--plot-normalize-options parsed) :title)
+                   touch))
+    ;; Read-time evaluation syntax is just a word.
+    (should (equal (orgfig-parse-plot-options "labels:(#.pwn \"b\") file:#.x")
+                   '(("labels" ("#.pwn" "b") "(#.pwn \"b\")")
+                     ("file" "#.x" "#.x"))))
+    (should-error (orgfig-parse-plot-options (format "labels:(#.%s)" touch))
                   :type 'user-error)
+    ;; Nested forms are refused, and a form where a number belongs too.
+    (should-error (orgfig-parse-plot-options (format "deps:(2 %s)" touch))
+                  :type 'user-error)
+    (should-error (orgfig--plot-normalize-options
+                   (orgfig-parse-plot-options (concat "ind:" touch)))
+                  :type 'user-error)
+    (should-not (file-exists-p pwned))
     ;; And through the command, with a real table.
     (orgfig-test-with-org
-        (format "#+PLOT: title:(shell-command \"touch %s\")\n| 1 | 2 |\n| 2 | 3 |\n"
-                pwned)
+        (format "#+PLOT: title:%s file:%s.png\n| 1 | 2 |\n| 2 | 3 |\n" touch pwned)
       (forward-line 1)
       (orgfig-plot-table)
-      (should-not (file-exists-p pwned)))))
+      (should-not (file-exists-p pwned))
+      (should (file-exists-p (concat pwned ".png")))
+      (delete-file (concat pwned ".png")))))
 
 (ert-deftest orgfig-commands/ignored-options-one-message ()
   "Gnuplot-only options are named in exactly one message."
@@ -336,7 +345,11 @@ labels:(#.(shell-command \"touch %s\"))" pwned pwned))
       (kill-buffer buf)
       (should-not (orgfig-live-p fig))))
   (let ((s (orgfig--region-plot-spec "1 2 3\n 4.5\t-1e1\n")))
-    (should (equal (plist-get s :ys) '([1.0 2.0 3.0 4.5 -10.0])))))
+    (should (equal (plist-get s :ys) '([1.0 2.0 3.0 4.5 -10.0]))))
+  ;; The same number of tabs on every line is TSV.
+  (let ((s (orgfig--region-plot-spec "1\t2\n3\t4\n")))
+    (should (equal (plist-get s :x) [1.0 3.0]))
+    (should (equal (plist-get s :ys) '([2.0 4.0])))))
 
 (ert-deftest orgfig-commands/plot-region-csv ()
   "CSV with a header: first column x, the others named series."
@@ -394,6 +407,77 @@ labels:(#.(shell-command \"touch %s\"))" pwned pwned))
           (should (cl-some (lambda (p) (string-match-p "X column (default month)" p))
                            asked))
           (should (cl-some (lambda (p) (string-match-p "Plot type" p)) asked)))))))
+
+(defmacro orgfig-test-with-default-answers (prompts &rest body)
+  "Run BODY answering every completion prompt with its default.
+The prompts asked are pushed onto the list variable PROMPTS."
+  (declare (indent 1))
+  `(cl-letf (((symbol-function 'completing-read)
+              (lambda (prompt _coll &rest args)
+                (push prompt ,prompts)
+                (let ((def (nth 4 args))) (if (consp def) (car def) def))))
+             ((symbol-function 'completing-read-multiple)
+              (lambda (prompt _coll &rest args)
+                (push prompt ,prompts)
+                (split-string (nth 4 args) "," t))))
+     ,@body))
+
+(ert-deftest orgfig-commands/plot-csv-file-text-and-headerless ()
+  "A text first column gives grouped bars; a file without header is read too."
+  (skip-unless (fboundp 'orgfig-read-csv))
+  (orgfig-test-cleanup-viewers
+    (let ((asked nil))
+      (orgfig-test-with-default-answers asked
+        (let* ((buf (orgfig-plot-csv-file
+                     (expand-file-name "commands-fruit.csv" orgfig-test-data-dir)))
+               (fig (buffer-local-value 'orgfig-view--figure buf)))
+          (should (= (plist-get (orgfig-figure-info fig) :artists) 2))
+          (should (member "Plot type (default bar): " asked))
+          (should (cl-some (lambda (p) (string-match-p "default count,price" p))
+                           asked))))
+      (setq asked nil)
+      (orgfig-test-with-default-answers asked
+        (let* ((buf (orgfig-plot-csv-file
+                     (expand-file-name "commands-noheader.tsv" orgfig-test-data-dir)))
+               (fig (buffer-local-value 'orgfig-view--figure buf)))
+          (should (= (plist-get (orgfig-figure-info fig) :artists) 2))
+          (should (member "Plot type (default line): " asked))
+          (should (member "X column (default 1): " asked))))))
+  ;; A text y column is refused before anything is drawn.
+  (let ((before (orgfig-test-figure-count)))
+    (cl-letf (((symbol-function 'completing-read) (lambda (&rest _) "count"))
+              ((symbol-function 'completing-read-multiple)
+               (lambda (&rest _) '("fruit"))))
+      (should-error (orgfig-plot-csv-file
+                     (expand-file-name "commands-fruit.csv" orgfig-test-data-dir))
+                    :type 'user-error))
+    (should (= (orgfig-test-figure-count) before))))
+
+(ert-deftest orgfig-commands/plot-csv-lisp-fallback ()
+  "The Lisp reader gives the same plots for small files."
+  (orgfig-test-cleanup-viewers
+    (let ((asked nil))
+      (orgfig-test-with-default-answers asked
+        (let* ((buf (orgfig--plot-csv-lisp
+                     (expand-file-name "commands-fruit.csv" orgfig-test-data-dir)))
+               (fig (buffer-local-value 'orgfig-view--figure buf)))
+          (should (= (plist-get (orgfig-figure-info fig) :artists) 2))
+          (should (member "Plot type (default bar): " asked))))
+      (orgfig-test-with-default-answers asked
+        (let* ((buf (orgfig--plot-csv-lisp
+                     (expand-file-name "commands-noheader.tsv" orgfig-test-data-dir)))
+               (fig (buffer-local-value 'orgfig-view--figure buf)))
+          (should (= (plist-get (orgfig-figure-info fig) :artists) 2))))
+      (let ((orgfig-csv-lisp-max-bytes 10))
+        (should-error (orgfig--plot-csv-lisp
+                       (expand-file-name "commands-fruit.csv" orgfig-test-data-dir))
+                      :type 'user-error)))))
+
+(ert-deftest orgfig-commands/human-bytes ()
+  "Byte counts read as B, KiB, MiB."
+  (should (equal (orgfig--human-bytes 944) "944 B"))
+  (should (equal (orgfig--human-bytes 1536) "1.5KiB"))
+  (should (equal (orgfig--human-bytes (* 3 1024 1024)) "3MiB")))
 
 ;;;; The figure list
 
