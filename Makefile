@@ -35,7 +35,8 @@ module: $(MODULE)
 
 $(MODULE): $(CORE_SRC) $(CORE_HDR) $(ADAPTER)
 	$(CC) $(CSTD) $(OPT) $(WARN) -fPIC -shared -fvisibility=hidden \
-	  $(CFLAGS_PKG) -o $@ $(ADAPTER) $(CORE_SRC) $(LIBS_PKG) -Wl,--no-undefined
+	  $(CFLAGS_PKG) -o $@.tmp $(ADAPTER) $(CORE_SRC) $(LIBS_PKG) -Wl,--no-undefined
+	@mv -f $@.tmp $@
 
 # ---- the core's C tests (no Emacs) ----
 C_TEST_SRC = $(sort $(wildcard tests/c/*.c))

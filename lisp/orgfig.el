@@ -401,9 +401,9 @@ The figure is freed by `orgfig-close', or when it becomes garbage."
     (orgfig--ensure-module)
     (orgfig--maybe-gc)
     ;; Later properties win: drop earlier duplicates before handing to C.
-    (let* ((clean (cl-loop for (k v) on full by #'cddr
-                           unless (plist-member (cdr (cdr (memq k full))) k)
-                           append (list k v)))
+    (let* ((clean (cl-loop for tail on full by #'cddr
+                           unless (plist-member (cddr tail) (car tail))
+                           append (list (car tail) (cadr tail))))
            (fig (orgfig--mod-figure-new (vconcat clean))))
       (orgfig--register fig (list :created (float-time)
                                   :where orgfig-creation-context

@@ -414,8 +414,9 @@ convert_vector(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_valu
     bool numeric = true;
     bool hint = false;
     double first = 0;
+    emacs_value e0 = NULL;
     if (n > 0) {
-        emacs_value e0 = env->vec_get(env, v, 0);
+        e0 = env->vec_get(env, v, 0);
         if (CHECK_EXIT(env))
             return false;
         numeric = read_number(env, e0, &hint, &first);
@@ -443,8 +444,8 @@ convert_vector(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_valu
         return true;
     }
     if (depth >= MAX_NESTING) {
-        signal_message(env, Qorgfig_invalid_data,
-                       "orgfig: data nested more than 4 levels deep", v);
+        /* Only numbers are allowed this deep (e.g. in `orgfig-pack'). */
+        signal_wrong_type(env, env->intern(env, "numberp"), e0);
         return false;
     }
     orgfig_value *items = scratch_alloc(s, (size_t)n, sizeof *items, &err);

@@ -17,13 +17,20 @@
   "Run the tests in the directory named on the command line."
   (let* ((dir (pop command-line-args-left))
          (selector (if command-line-args-left (pop command-line-args-left) t))
-         (files (directory-files dir t "\\`test-.*\\.el\\'")))
+         (files (directory-files dir t "\\`test-.*\\.el\\'"))
+         (load-failures nil))
     (setq load-prefer-newer t)
-    (dolist (f files) (load f nil t))
+    (dolist (f files)
+      (condition-case err
+          (load f nil t)
+        (error
+         (push f load-failures)
+         (princ (format "LOAD FAILED %s: %S\n" f err)))))
     (let* ((stats (ert-run-tests-batch selector))
-           (failed (+ (ert-stats-completed-unexpected stats)))
-           (passed (ert-stats-completed-expected stats))
-           (skipped (ert-stats-skipped stats)))
+           (failed (+ (ert-stats-completed-unexpected stats) (length load-failures)))
+           (skipped (ert-stats-skipped stats))
+           ;; ERT counts skipped tests as expected results; they did not pass.
+           (passed (- (ert-stats-completed-expected stats) skipped)))
       (princ (format "ert: %d passed, %d failed%s\n" passed failed
                      (if (> skipped 0) (format ", %d skipped" skipped) "")))
       (kill-emacs (if (> failed 0) 1 0)))))
