@@ -150,13 +150,13 @@ wedge_color(const orgfig_artist *a, size_t i)
 static bool
 pie_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
 {
-    /* The pie does not use data coordinates; give the unit square so the
-     * view is defined (and untouched ticks would read sensibly). */
+    /* The pie does not use data coordinates; give a square that is valid
+     * on any scale so the view is defined whatever the axes' scales. */
     (void)a;
-    if (xs == ORGFIG_SCALE_LOG || ys == ORGFIG_SCALE_LOG)
-        return false;
-    b->xlo = b->ylo = -1;
-    b->xhi = b->yhi = 1;
+    b->xlo = xs == ORGFIG_SCALE_LOG ? 1 : -1;
+    b->ylo = ys == ORGFIG_SCALE_LOG ? 1 : -1;
+    b->xhi = xs == ORGFIG_SCALE_LOG ? 10 : 1;
+    b->yhi = ys == ORGFIG_SCALE_LOG ? 10 : 1;
     return true;
 }
 

@@ -3,6 +3,7 @@
  * the exposed layout (render.h), vector output and fault injection. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../module/core/figure.h"
@@ -897,13 +898,20 @@ TEST(plots2_vector_output)
     kind_cases_free();
 }
 
+/* Every allocation of figure creation, the plot call and a PNG and an SVG
+ * render fails in turn (every ORGFIG_FAULT_STRIDE-th under valgrind). */
 TEST(plots2_fault_injection)
 {
     kind_case kc[8];
     size_t n = kind_cases(kc);
-    for (size_t i = 0; i < n; i++) {
+    const char *env = getenv("ORGFIG_FAULT_STRIDE");
+    uint64_t stride = env && atoi(env) > 0 ? (uint64_t)atoi(env) : 1;
+    for (size_t t = 0; t < 2 * n; t++) {
+        size_t i = t % n;
+        orgfig_format fmt = t < n ? ORGFIG_FORMAT_PNG : ORGFIG_FORMAT_SVG;
         bool done = false;
-        for (uint64_t k = 1; k < 5000 && !done; k++) {
+        uint64_t k;
+        for (k = 1; k < 20000 && !done; k += stride) {
             size_t before = orgfig_memory_stats().bytes;
             orgfig_alloc_fail_at(k);
             orgfig_err err = ORGFIG_ERR_INIT;
@@ -916,7 +924,7 @@ TEST(plots2_fault_injection)
             orgfig_buf out;
             memset(&out, 0, sizeof out);
             if (st == ORGFIG_OK) {
-                orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, NULL, NULL, NULL};
+                orgfig_render_opts o = {fmt, -1, false, NULL, NULL, NULL};
                 st = orgfig_figure_render(f, &o, &out, &err);
             }
             done = orgfig_alloc_fail_pending(); /* the failure was never reached */
@@ -946,6 +954,110 @@ TEST(plots2_fault_injection)
             }
         }
         CHECK(done);
+        CHECK(k > 3); /* the plot and render really allocate */
     }
     kind_cases_free();
+}
+
+/* ---- polling, log axes, float32 rows ---- */
+
+static int poll_calls;
+
+static bool
+poll_stop(void *ctx)
+{
+    (void)ctx;
+    poll_calls++;
+    return true;
+}
+
+TEST(plots2_poll_quits_heatmap)
+{
+    enum { N = 400 };
+    orgfig_figure *f = fig(300, 200);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *row = orgfig_column_new(N, ORGFIG_F32, &err);
+    REQUIRE(row);
+    for (size_t i = 0; i < N; i++)
+        orgfig_column_put(row, i, i < N / 2 ? 0 : 1);
+    orgfig_value items[N];
+    for (int r = 0; r < N; r++)
+        items[r] = colv(row);
+    orgfig_value m = listv(items, N);
+    REQUIRE(orgfig_figure_plot(f, ORGFIG_HEATMAP, &m, 1, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_column_unref(row);
+    orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, poll_stop, NULL, NULL};
+    orgfig_buf out;
+    memset(&out, 0, sizeof out);
+    poll_calls = 0;
+    size_t before = orgfig_memory_stats().bytes;
+    CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_E_QUIT);
+    CHECK(poll_calls == 1 && out.len == 0);
+    CHECK(orgfig_memory_stats().bytes == before);
+    /* And it renders normally afterwards; float32 rows read correctly
+     * (cells are narrower than a pixel here: probe well inside a half). */
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    test_image img;
+    REQUIRE(render_img(f, &img));
+    int px, py;
+    data_px(&L, 3 * N / 4, N / 2, &px, &py);
+    CHECK(near_rgba(&img, px, py, orgfig_cmap_at(orgfig_cmap_default(), 1), 2));
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(plots2_log_axes_skip_non_positive)
+{
+    kind_case kc[8];
+    size_t n = kind_cases(kc);
+    for (size_t i = 0; i < n; i++) {
+        orgfig_figure *f = fig(300, 200);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        CHECK(orgfig_figure_plot(f, kc[i].kind, kc[i].args, kc[i].nargs, kc[i].props,
+                                 kc[i].nprops, &err) == ORGFIG_OK);
+        orgfig_value lg = {.type = ORGFIG_V_SYM, .str = "log", .len = 3};
+        orgfig_prop sp[] = {{"yscale", lg}};
+        CHECK(setp(f, sp, 1) == ORGFIG_OK);
+        orgfig_buf out;
+        orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, NULL, NULL, NULL};
+        memset(&out, 0, sizeof out);
+        bool ok = orgfig_figure_render(f, &o, &out, &err) == ORGFIG_OK;
+        orgfig_buf_free(&out);
+        /* Each draws its positive part, except where the whole y extent
+         * is not positive: the default heatmap (rows at -0.5 .. 2.5 lie
+         * on an inverted linear grid) and horizontal boxes (categories on
+         * y), which layout refuses with a message. */
+        bool refuse = kc[i].kind == ORGFIG_HEATMAP ||
+                      (kc[i].kind == ORGFIG_BOX && kc[i].nprops == 1 &&
+                       strcmp(kc[i].props[0].key, "horizontal") == 0);
+        CHECK(ok != refuse);
+        orgfig_figure_free(f);
+    }
+    kind_cases_free();
+    /* Errorbar with a bar reaching below 0 on log y: the rest is drawn. */
+    orgfig_figure *f = fig(300, 200);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {1, 2}, y[] = {1, 10}, e[] = {2, 1};
+    orgfig_column *cx = col(x, 2), *cy = col(y, 2), *ce = col(e, 2);
+    orgfig_value args[] = {colv(cx), colv(cy), colv(ce)};
+    REQUIRE(orgfig_figure_plot(f, ORGFIG_ERRORBAR, args, 3, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_value lg = {.type = ORGFIG_V_SYM, .str = "log", .len = 3};
+    orgfig_prop sp[] = {{"yscale", lg}};
+    REQUIRE(setp(f, sp, 1) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    CHECK(L.axes[0].y.v0 > 0 && L.axes[0].y.v1 >= 11);
+    orgfig_layout_free(&L);
+    orgfig_buf out;
+    CHECK(render(f, ORGFIG_FORMAT_PNG, &out));
+    orgfig_buf_free(&out);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+    orgfig_column_unref(ce);
+    orgfig_figure_free(f);
 }
