@@ -101,6 +101,18 @@ fuzz-regress:
 	@mkdir -p $(RESULTS)
 	@sh tools/run-suite.sh fuzz-regress $(RESULTS) sh tools/fuzz.sh regress
 
+# Benchmarks (never part of `make test'): the standard workloads in one
+# batch Emacs, tables printed and written to build/bench.md; bench-peers
+# also runs matplotlib and gnuplot on the same data (installing them).
+bench: module
+	@mkdir -p $(BUILD)
+	$(EMACS) -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-batch
+
+bench-peers: module
+	@mkdir -p $(BUILD)
+	@sh bench/peers-deps.sh
+	$(EMACS) -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-peers-batch
+
 test: deps-test
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory module $(BUILD)/test-core
