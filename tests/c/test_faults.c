@@ -455,3 +455,103 @@ TEST(faults_memory_limit_svg)
 {
     CHECK(faults_in_format(ORGFIG_FORMAT_SVG, INJECT_LIMIT) > 0);
 }
+
+/* Re-entrant use.  A render polls its caller every so often (in Emacs the
+ * poll may run Lisp); every call on the figure being rendered made from
+ * the poll must fail with ORGFIG_E_BUSY and change nothing, close must be
+ * a no-op, and the outer render must finish normally. */
+typedef struct reentry {
+    orgfig_figure *f;
+    fixture *fx;
+    int polls;
+    int busy, other;
+    bool closed_during;
+} reentry;
+
+static bool
+reenter(void *ctx)
+{
+    reentry *r = ctx;
+    r->polls++;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value args[2] = {col_value(r->fx->x), col_value(r->fx->y)};
+    orgfig_status st[3];
+    st[0] = orgfig_figure_plot(r->f, ORGFIG_LINE, args, 2, NULL, 0, &err);
+    orgfig_err_clear(&err);
+    const orgfig_prop title = {"title", str_value("re-entered")};
+    st[1] = orgfig_figure_set(r->f, &title, 1, &err);
+    orgfig_err_clear(&err);
+    orgfig_render_opts opts = {.format = ORGFIG_FORMAT_PNG, .png_level = -1};
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    st[2] = orgfig_figure_render(r->f, &opts, &out, &err);
+    if (out.len != 0)
+        r->other++;
+    orgfig_buf_free(&out);
+    for (int i = 0; i < 3; i++) {
+        if (st[i] == ORGFIG_E_BUSY)
+            r->busy++;
+        else
+            r->other++;
+    }
+    orgfig_figure_close(r->f);
+    if (!orgfig_figure_is_open(r->f))
+        r->closed_during = true;
+    return false;
+}
+
+static double
+big_x(size_t i)
+{
+    return (double)i * 1e-3;
+}
+
+static double
+big_y(size_t i)
+{
+    return sin((double)i * 0.01);
+}
+
+TEST(faults_reentrant_calls_during_render_are_busy)
+{
+    fixture fx;
+    REQUIRE(fixture_make(&fx));
+    if (orgfig_plot_class_of(ORGFIG_SCATTER) == NULL) {
+        fixture_free(&fx);
+        return; /* the polling kind is not linked yet */
+    }
+    enum { N = 300000 };
+    orgfig_column *x = column(N, big_x), *y = column(N, big_y);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    const orgfig_prop size = {"width", num_value(200)};
+    orgfig_figure *f = orgfig_figure_new(&size, 1, &err);
+    if (!(x && y && f)) {
+        CHECK(!"setup");
+    } else {
+        orgfig_value args[2] = {col_value(x), col_value(y)};
+        CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, args, 2, NULL, 0, &err) == ORGFIG_OK);
+        size_t artists = orgfig_figure_nartists(f);
+        reentry r = {.f = f, .fx = &fx};
+        orgfig_render_opts opts = {
+            .format = ORGFIG_FORMAT_PNG, .png_level = -1, .poll = reenter, .ctx = &r};
+        orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+        CHECK(orgfig_figure_render(f, &opts, &out, &err) == ORGFIG_OK);
+        CHECK(out.len > 8 && memcmp(out.data, "\x89PNG", 4) == 0);
+        orgfig_buf_free(&out);
+        CHECK(r.polls > 0); /* 300,000 markers must poll */
+        CHECK(r.busy == 3 * r.polls);
+        CHECK(r.other == 0);
+        CHECK(!r.closed_during);
+        /* Nothing changed, and the figure works normally afterwards. */
+        CHECK(orgfig_figure_is_open(f));
+        CHECK(orgfig_figure_nartists(f) == artists);
+        CHECK(strcmp(orgfig_figure_title(f), "") == 0);
+        opts.poll = NULL;
+        CHECK(render(f, ORGFIG_FORMAT_SVG, &err) == ORGFIG_OK);
+    }
+    orgfig_figure_free(f);
+    if (x)
+        orgfig_column_unref(x);
+    if (y)
+        orgfig_column_unref(y);
+    fixture_free(&fx);
+}
