@@ -424,5 +424,44 @@ Each row is (NAME FORM EXPECTED [:requires F] [:known-bug REASON])."
                             (:ok orgfig-hostile--same-fig-renders-p)
                             :requires orgfig-column))
 
+;;;; Security: text never reaches SVG or PDF as markup
+
+(defconst orgfig-hostile--markup "<script>alert(1)</script>&amp;\"'><x"
+  "Text that would be markup if written raw into an SVG.")
+
+(ert-deftest orgfig-hostile-svg-has-no-raw-markup-from-text ()
+  "Titles, labels, tick labels and text plots never appear raw in SVG.
+cairo draws text as glyphs; whatever it writes, the SVG must stay a
+well-formed document without our markup in it."
+  (orgfig-with-figure (fig :width 200 :height 150 :title orgfig-hostile--markup
+                           :suptitle orgfig-hostile--markup :rows 1 :cols 2)
+    (orgfig-line fig nil [1 2 3] :label orgfig-hostile--markup)
+    (orgfig-bar fig (list orgfig-hostile--markup "b") [1 2] :axes 1)
+    (orgfig-text fig 1 1 orgfig-hostile--markup)
+    (orgfig-set fig :xlabel orgfig-hostile--markup :ylabel orgfig-hostile--markup
+                :legend t :xticks '(0 1) :xticklabels (list orgfig-hostile--markup "b"))
+    (let ((svg (orgfig-render fig 'svg))
+          (pdf (orgfig-render fig 'pdf)))
+      (should (string-match-p "<svg" svg))
+      (should-not (string-match-p "<script" svg))
+      (should-not (string-match-p "alert(1)" svg))
+      (should-not (string-match-p "<script" pdf))
+      (when (fboundp 'libxml-parse-xml-region)
+        (with-temp-buffer
+          (insert svg)
+          (should (libxml-parse-xml-region (point-min) (point-max))))))))
+
+(ert-deftest orgfig-hostile-font-family-is-not-markup ()
+  "A hostile :font-family is refused or kept out of the SVG markup."
+  (let ((fig (condition-case err
+                 (orgfig-figure :width 100 :height 80 :title "t"
+                                :font-family "x\"/><script>alert(1)</script>")
+               (orgfig-invalid-data (should (stringp (cadr err))) nil))))
+    (when fig
+      (unwind-protect
+          (let ((svg (orgfig-render fig 'svg)))
+            (should-not (string-match-p "<script" svg)))
+        (orgfig-close fig)))))
+
 (provide 'test-hostile)
 ;;; test-hostile.el ends here
