@@ -483,22 +483,26 @@ Return (COLUMNS . MS) where MS is the time `orgfig-pack' took."
   "Time REPS renders of workload NAME from COLS and DATA.
 Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
 :size (WIDTH . HEIGHT) and :gcs (collections during timed regions)."
-  (let (ms build png (gcs 0))
+  (let (ms build cpu png (gcs 0))
     (dotimes (_ reps)
       (garbage-collect)
       (let* ((g0 gcs-done)
+             (c0 (get-internal-run-time))
              (t0 (orgfig-bench--now))
              (fig (orgfig-figure :width 800 :height 600 :scale 1))
              (_ (orgfig-bench--plot name fig cols data))
              (t1 (orgfig-bench--now))
              (out (orgfig-render fig))
-             (t2 (orgfig-bench--now)))
+             (t2 (orgfig-bench--now))
+             (c1 (get-internal-run-time)))
         (setq gcs (+ gcs (- gcs-done g0)))
+        (push (* 1000 (float-time (time-subtract c1 c0))) cpu)
         (push (* 1000 (- t2 t0)) ms)
         (push (* 1000 (- t1 t0)) build)
         (setq png out)
         (orgfig-close fig)))
-    (list :ms (nreverse ms) :build (nreverse build) :png (length png)
+    (list :ms (nreverse ms) :build (nreverse build) :cpu (nreverse cpu)
+          :png (length png)
           :size (orgfig-bench--png-size png) :gcs gcs)))
 
 (defun orgfig-bench--load-times (name data)
@@ -587,7 +591,7 @@ DATA is the generated data.  Return a plist :binary MS :csv MS."
           (src (concat "#+begin_src orgfig :width 800 :height 600\n"
                        "(orgfig-line fig nil orgfig-bench--block-walk)\n"
                        "#+end_src\n"))
-          ms png err)
+          ms cpu png err)
       (with-temp-buffer
         (org-mode)
         (insert src)
@@ -595,15 +599,17 @@ DATA is the generated data.  Return a plist :binary MS :csv MS."
           (garbage-collect)
           (goto-char (point-min))
           (condition-case e
-              (let ((t0 (orgfig-bench--now)))
+              (let ((t0 (orgfig-bench--now)) (c0 (get-internal-run-time)))
                 (let ((inhibit-message t))
                   (org-babel-execute-src-block))
-                (push (* 1000 (- (orgfig-bench--now) t0)) ms))
+                (push (* 1000 (- (orgfig-bench--now) t0)) ms)
+                (push (* 1000 (float-time (time-subtract (get-internal-run-time) c0)))
+                      cpu))
             (error (setq err (error-message-string e)))))
         (setq png (orgfig-bench--block-result-bytes)))
       (if (and err (null ms))
           (list :na (format "n/a (org block failed: %s)" err))
-        (list :ms (nreverse ms) :png png :error err))))))
+        (list :ms (nreverse ms) :cpu (nreverse cpu) :png png :error err))))))
 
 (defun orgfig-bench--block-result-bytes ()
   "Return the PNG bytes of the result the block inserted, or nil.
@@ -683,11 +689,14 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
 (defun orgfig-bench--row (name r)
   "Return the markdown table row of workload NAME with result plist R."
   (if (plist-get r :na)
-      (format "| %s | %s | | | | | | |" name (plist-get r :na))
+      (format "| %s | %s | | | | | | | |" name (plist-get r :na))
     (let ((ms (plist-get r :ms)))
-      (format "| %s | %s (%d, %s-%s) | %s | %s | %s | %s | %s | %s |"
+      (format "| %s | %s (%d, %s-%s) | %s | %s | %s | %s | %s | %s | %s |"
               name (orgfig-bench--fmt-ms (orgfig-bench--median ms)) (length ms)
               (orgfig-bench--fmt-ms (apply #'min ms)) (orgfig-bench--fmt-ms (apply #'max ms))
+              (if (plist-get r :cpu)
+                  (orgfig-bench--fmt-ms (orgfig-bench--median (plist-get r :cpu)))
+                "-")
               (if (plist-get r :build)
                   (orgfig-bench--fmt-ms (orgfig-bench--median (plist-get r :build)))
                 "-")
@@ -777,10 +786,10 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
   (orgfig-bench--say "")
   (orgfig-bench--say "## orgfig benchmark (%s)" (orgfig-bench--machine))
   (orgfig-bench--say "")
-  (orgfig-bench--say "800x600 PNG.  ms = in-process median of N reps of orgfig-figure + plot call + orgfig-render (draw + PNG encode), data already in columns; close + garbage-collect untimed.  build = figure + plot call part.  pack = orgfig-pack of the Lisp vectors (data loading, separate).  read-binary / read-csv = loading the same data from a file in %s." orgfig-bench-dir)
+  (orgfig-bench--say "800x600 PNG.  ms = in-process median of N reps of orgfig-figure + plot call + orgfig-render (draw + PNG encode), data already in columns; close + garbage-collect untimed.  CPU = median processor time of the same reps (get-internal-run-time: user + system of the whole Emacs), which other processes on the machine do not inflate.  build = figure + plot call part.  pack = orgfig-pack of the Lisp vectors (data loading, separate).  read-binary / read-csv = loading the same data from a file in %s." orgfig-bench-dir)
   (orgfig-bench--say "")
-  (orgfig-bench--say "| workload | orgfig median ms (N, min-max) | build ms | pack ms | read-binary ms | read-csv ms | PNG bytes | notes |")
-  (orgfig-bench--say "|---|---|---|---|---|---|---|---|")
+  (orgfig-bench--say "| workload | orgfig median ms (N, min-max) | CPU ms | build ms | pack ms | read-binary ms | read-csv ms | PNG bytes | notes |")
+  (orgfig-bench--say "|---|---|---|---|---|---|---|---|---|")
   (dolist (name orgfig-bench-workloads)
     (let ((r (cdr (assq name results))))
       (when (and r (not (memq name '(many_figs))))
