@@ -12,13 +12,21 @@
  *
  * libpng's own memory goes through orgfig_alloc (png_create_write_struct_2
  * with our malloc/free), so it is counted, capped by the memory limit and
- * reached by fault injection like everything else.
- *
- * <png.h> below is libpng's header (found through pkg-config's -I path);
- * "png.h" is ours. */
+ * reached by fault injection like everything else. */
 #include "png.h"
 
+/* libpng's header, by a name that cannot find our png.h even when
+ * module/core is on the include path. */
+#if defined(__has_include)
+#if __has_include(<libpng16/png.h>)
+#define ORGFIG_LIBPNG16_DIR 1
+#endif
+#endif
+#ifdef ORGFIG_LIBPNG16_DIR
+#include <libpng16/png.h>
+#else
 #include <png.h>
+#endif
 #include <string.h>
 #include <zlib.h>
 
