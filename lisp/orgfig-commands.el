@@ -623,6 +623,10 @@ from the buffer is ever evaluated."
     (when ignored
       (message "orgfig-plot-table: ignored gnuplot-only or unknown options: %s"
                (string-join ignored ", ")))
+    (unless (or file (and (image-type-available-p 'png)
+                          (or noninteractive (display-images-p))))
+      (user-error "Images need a graphical frame; add file:\"NAME.png\" \
+to the #+PLOT line to write the figure to a file"))
     (orgfig-with-figure (fig)
       (orgfig--draw fig (plist-get spec :kind) (plist-get spec :x)
                     (plist-get spec :ys)
@@ -632,18 +636,21 @@ from the buffer is ever evaluated."
                     :title (plist-get opts :title)
                     :ylim (plist-get spec :ylim)
                     :xlim (plist-get spec :xlim))
-      (if file
-          (let ((path (expand-file-name file)))
-            (orgfig-save fig path)
-            (orgfig--refresh-inline-images path)
-            (message "Wrote %s" path)
-            path)
+      (cond
+       (file
+        (let ((path (expand-file-name file)))
+          (orgfig-save fig path)
+          (orgfig--refresh-inline-images path)
+          (message "Wrote %s" path)
+          path))
+       (t
         (orgfig-display-image-after (orgfig--table-display-pos end)
                                     (orgfig-image fig)
                                     ;; A marker follows edits above the
                                     ;; table, so the next run still finds
                                     ;; (`equal') and replaces this image.
-                                    (list 'orgfig-plot-table (copy-marker beg)))))))
+                                    (list 'orgfig-plot-table
+                                          (copy-marker beg))))))))
 
 ;;;; Region
 
@@ -1278,7 +1285,8 @@ viewer buffers that show an image."
 Reported: bytes held by open figures and datasets, the peak, the
 limit, the number of open figures and datasets (all from
 `orgfig-memory'), the size of Emacs's image cache and the number of
-orgfig images on screen."
+orgfig images on screen; also the PNG bytes that orgfig's Org
+integration keeps cached (`orgfig-cache-info')."
   (interactive)
   (let* ((mem (orgfig-memory))
          (bytes (or (plist-get mem :bytes) 0))
@@ -1296,6 +1304,13 @@ orgfig images on screen."
                           "none")))
         (insert (format "Open figures:      %d\n" (or (plist-get mem :figures) 0)))
         (insert (format "Open datasets:     %d\n" (or (plist-get mem :datasets) 0)))
+        (when (fboundp 'orgfig-cache-info)
+          (let* ((c (orgfig-cache-info))
+                 (cb (or (plist-get c :bytes) 0)))
+            (insert (format "Org figure cache:  %d figure%s, %d (%s)\n"
+                            (or (plist-get c :entries) 0)
+                            (if (eql (plist-get c :entries) 1) "" "s")
+                            cb (orgfig--human-bytes cb)))))
         (insert (format "Image cache:       %s\n" (orgfig--image-cache-string)))
         (insert (format "Images on screen:  %d\n" (orgfig--images-on-screen)))
         (insert "\nM-x orgfig-list-figures lists the open figures.\n"))

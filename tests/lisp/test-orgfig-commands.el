@@ -542,10 +542,13 @@ The prompts asked are pushed onto the list variable PROMPTS."
 
 (ert-deftest orgfig-commands/memory-report ()
   "The report shows the numbers of `orgfig-memory'."
-  (let ((fig (orgfig-figure)))
+  (let ((fig (orgfig-figure))
+        ;; No collection (and so no finalizer) between the two reads.
+        (gc-cons-threshold most-positive-fixnum))
+    (garbage-collect)
     (unwind-protect
-        (let* ((buf (orgfig-memory-report))
-               (mem (orgfig-memory))
+        (let* ((mem (orgfig-memory))
+               (buf (orgfig-memory-report))
                (text (with-current-buffer buf (buffer-string))))
           (should (string-match-p (format "Bytes held: +%d " (plist-get mem :bytes))
                                   text))
@@ -557,6 +560,12 @@ The prompts asked are pushed onto the list variable PROMPTS."
                                           (or (plist-get mem :datasets) 0))
                                   text))
           (should (string-match-p "Image cache: +n/a" text))
+          (when (fboundp 'orgfig-cache-info)
+            (should (string-match-p
+                     (format "Org figure cache: +%d figures?, %d "
+                             (plist-get (orgfig-cache-info) :entries)
+                             (plist-get (orgfig-cache-info) :bytes))
+                     text)))
           (should (string-match-p "Images on screen: +[0-9]+" text))
           (kill-buffer buf))
       (orgfig-close fig))))
