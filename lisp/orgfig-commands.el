@@ -2,8 +2,8 @@
 
 ;; Copyright (C) 2026 The orgfig authors
 
+;; Author: The orgfig authors
 ;; Keywords: tools, data, multimedia, outlines
-;; Package-Requires: ((emacs "28.1"))
 
 ;; This file is not part of GNU Emacs.
 
@@ -583,7 +583,7 @@ That is the end of the table's last line."
 (defun orgfig-plot-table ()
   "Plot the Org table at point with orgfig.
 Options come from org-plot's \"#+PLOT:\" lines right above the
-table, e.g.
+table (point may also be on one of them), e.g.
 
   #+PLOT: title:\"Sales\" ind:1 deps:(2 3) with:lines
 
@@ -608,7 +608,22 @@ from the buffer is ever evaluated."
   (interactive)
   (require 'org)
   (require 'org-table)
-  (unless (org-at-table-p) (user-error "Not in an org table"))
+  (save-excursion
+    (let ((case-fold-search t))
+      ;; On the #+PLOT lines above a table, as with org-plot: that table.
+      (when (and (not (org-at-table-p))
+                 (save-excursion (beginning-of-line)
+                                 (looking-at "[ \t]*#\\+plot:")))
+        (let ((pos (save-excursion
+                     (while (and (zerop (forward-line 1))
+                                 (looking-at "[ \t]*#\\+")))
+                     (and (org-at-table-p) (point)))))
+          (when pos (goto-char pos)))))
+    (unless (org-at-table-p) (user-error "Not in an org table"))
+    (orgfig--plot-table-at-point)))
+
+(defun orgfig--plot-table-at-point ()
+  "Do the work of `orgfig-plot-table' for the table at point."
   (let* ((beg (org-table-begin))
          (end (org-table-end))
          (lines (orgfig--plot-lines-above-table beg))

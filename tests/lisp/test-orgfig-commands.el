@@ -189,6 +189,15 @@
     (should (equal (cadr (should-error (orgfig-plot-table) :type 'user-error))
                    "Not in an org table"))))
 
+(ert-deftest orgfig-commands/plot-table-from-plot-line ()
+  "On a #+PLOT line the table below is plotted."
+  (orgfig-test-with-org "#+PLOT: with:points\n#+NAME: t\n| 1 | 2 |\n| 2 | 3 |\nEnd\n"
+    (orgfig-plot-table)
+    (should (= (length (orgfig-test-orgfig-overlays)) 1))
+    (should (= (point) (point-min))))
+  (orgfig-test-with-org "#+PLOT: with:points\nText\n| 1 | 2 |\n"
+    (should-error (orgfig-plot-table) :type 'user-error)))
+
 (ert-deftest orgfig-commands/plot-table-file-writes-png ()
   "With file: the figure is written as a PNG of the default size."
   (let* ((dir (make-temp-file "orgfig-test-" t))
