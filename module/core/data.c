@@ -282,6 +282,16 @@ x87_precise(void)
 }
 #endif
 
+/* Number of decimal digits of M > 0. */
+static int
+digits_of(uint64_t m)
+{
+    int n = 0;
+    for (; m; m /= 10)
+        n++;
+    return n;
+}
+
 static inline bool
 is_digit(char c)
 {
@@ -347,27 +357,42 @@ orgfig_parse_number(const char *s, size_t len, double *out)
         }
         return false;
     }
-    /* Up to 19 significant digits in MANT; later ones only move E10. */
+    /* Fast scan: at most 19 digits in all always fit in MANT. */
     uint64_t mant = 0;
     int nd = 0;
     int64_t e10 = 0;
-    bool any = false;
-    for (; p < end && is_digit(*p); p++) {
-        any = true;
-        if (nd < 19) {
-            mant = mant * 10 + (uint64_t)(*p - '0');
-            nd += mant != 0;
-        } else {
-            e10++;
-        }
-    }
+    const char *digits = p;
+    for (; p < end && is_digit(*p); p++)
+        mant = mant * 10 + (uint64_t)(*p - '0');
+    size_t nint = (size_t)(p - digits), nfrac = 0;
     if (p < end && *p == '.') {
-        for (p++; p < end && is_digit(*p); p++) {
-            any = true;
+        const char *f = ++p;
+        for (; p < end && is_digit(*p); p++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
+        nfrac = (size_t)(p - f);
+    }
+    bool any = nint + nfrac > 0;
+    if (nint + nfrac <= 19) {
+        e10 = -(int64_t)nfrac;
+    } else {
+        /* Careful rescan: up to 19 significant digits in MANT; later
+         * ones only move E10. */
+        mant = 0;
+        for (p = digits; p < end && is_digit(*p); p++) {
             if (nd < 19) {
                 mant = mant * 10 + (uint64_t)(*p - '0');
                 nd += mant != 0;
-                e10--;
+            } else {
+                e10++;
+            }
+        }
+        if (p < end && *p == '.') {
+            for (p++; p < end && is_digit(*p); p++) {
+                if (nd < 19) {
+                    mant = mant * 10 + (uint64_t)(*p - '0');
+                    nd += mant != 0;
+                    e10--;
+                }
             }
         }
     }
@@ -406,7 +431,7 @@ orgfig_parse_number(const char *s, size_t len, double *out)
         if (lv_near_half(lv))
             v = slow_scale(mant, e10);
 #endif
-    } else if (e10 + nd > 310) {
+    } else if (e10 + (nd = digits_of(mant)) > 310) {
         v = INFINITY; /* at least 10^309 */
     } else if (e10 + nd < -330) {
         v = 0.0; /* below half the smallest denormal */
