@@ -20,6 +20,9 @@
 
 #define DEG (M_PI / 180.0)
 
+static double font_h(cairo_t *cr, double px);
+static double text_w(cairo_t *cr, double px, const char *s);
+
 static orgfig_status
 add_text(orgfig_layout *L, orgfig_text_kind kind, size_t axes, cairo_t *cr, const char *s,
          double px, double x, double y, int ha, int va, double rot, orgfig_err *err)
@@ -46,6 +49,8 @@ add_text(orgfig_layout *L, orgfig_text_kind kind, size_t axes, cairo_t *cr, cons
     if (s) {
         cairo_set_font_size(cr, px);
         t->r = orgfig_text_box(cr, s, x, y, ha, va, rot);
+        t->tw = text_w(cr, px, s);
+        t->th = font_h(cr, px);
     }
     return ORGFIG_OK;
 }
@@ -66,6 +71,17 @@ text_w(cairo_t *cr, double px, const char *s)
     cairo_set_font_size(cr, px);
     cairo_text_extents(cr, s, &te);
     return te.x_advance;
+}
+
+/* The font size at which S is at most MAXW wide: titles and labels longer
+ * than their axes shrink rather than overlap their neighbours. */
+static double
+fit_px(cairo_t *cr, const char *s, double px, double maxw)
+{
+    double w = text_w(cr, px, s);
+    if (w <= maxw || w <= 0)
+        return px;
+    return px * fmax(maxw, 1.0) / w;
 }
 
 /* ---- data extents and view ranges ---- */
@@ -742,8 +758,9 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             }
         }
         if (ax->x.label && st == ORGFIG_OK)
-            st = add_text(L, ORGFIG_TXT_XLABEL, i, cr, ax->x.label, fp, (x0 + x1) / 2,
-                          below + pad, 1, 0, 0, err);
+            st = add_text(L, ORGFIG_TXT_XLABEL, i, cr, ax->x.label,
+                          fit_px(cr, ax->x.label, fp, b.w), (x0 + x1) / 2, below + pad, 1,
+                          0, 0, err);
         /* Y tick labels. */
         double left = x0 - tl;
         if (al->y.show_labels) {
@@ -759,8 +776,9 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
                 left -= pad + al->y.label_w;
         }
         if (ax->y.label && st == ORGFIG_OK)
-            st = add_text(L, ORGFIG_TXT_YLABEL, i, cr, ax->y.label, fp, left - pad,
-                          (y0 + y1) / 2, 1, 2, 90, err);
+            st = add_text(L, ORGFIG_TXT_YLABEL, i, cr, ax->y.label,
+                          fit_px(cr, ax->y.label, fp, b.h), left - pad, (y0 + y1) / 2, 1,
+                          2, 90, err);
         /* Right side. */
         double right = x1;
         if (al->twin) {
@@ -776,7 +794,8 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             if (al->y2.label_w > 0)
                 right += pad + al->y2.label_w;
             if (ax->y2.label && st == ORGFIG_OK) {
-                st = add_text(L, ORGFIG_TXT_Y2LABEL, i, cr, ax->y2.label, fp, right + pad,
+                st = add_text(L, ORGFIG_TXT_Y2LABEL, i, cr, ax->y2.label,
+                              fit_px(cr, ax->y2.label, fp, b.h), right + pad,
                               (y0 + y1) / 2, 1, 0, 90, err);
                 right += pad + fh;
             }
@@ -808,8 +827,9 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             (al->twin && al->y2.ticks.offset[0]))
             above -= fh + 0.3 * pad;
         if (ax->title && st == ORGFIG_OK)
-            st = add_text(L, ORGFIG_TXT_TITLE, i, cr, ax->title, L->title_px,
-                          (x0 + x1) / 2, above - pad, 1, 2, 0, err);
+            st = add_text(L, ORGFIG_TXT_TITLE, i, cr, ax->title,
+                          fit_px(cr, ax->title, L->title_px, b.w), (x0 + x1) / 2,
+                          above - pad, 1, 2, 0, err);
         (void)th;
         if (st != ORGFIG_OK)
             return st;
@@ -968,8 +988,10 @@ orgfig_layout_compute(orgfig_figure *f, cairo_t *cr, orgfig_layout *L, orgfig_er
         fscale *= 0.8;
     }
     if (f->suptitle &&
-        add_text(L, ORGFIG_TXT_SUPTITLE, 0, cr, f->suptitle, L->title_px, L->width / 2,
-                 fmax(2.0, 0.5 * L->font_px), 1, 0, 0, err) != ORGFIG_OK)
+        add_text(L, ORGFIG_TXT_SUPTITLE, 0, cr, f->suptitle,
+                 fit_px(cr, f->suptitle, L->title_px,
+                        L->width - 2 * fmax(2.0, 0.5 * L->font_px)),
+                 L->width / 2, fmax(2.0, 0.5 * L->font_px), 1, 0, 0, err) != ORGFIG_OK)
         return err->status;
     return place_texts(cr, f, L, err);
 }

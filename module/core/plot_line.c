@@ -229,7 +229,34 @@ typedef struct pathb {
     double px, py;
     bool pen; /* the path's current point is (px, py) */
     uint64_t n;
+    size_t inpath;      /* segments in the current cairo path */
+    double len, budget; /* path length so far and the length that ends a chunk */
+    orgfig_draw_ctx *dc;
+    orgfig_err *err;
+    bool quit; /* the poll said stop: emitters return at once */
 } pathb;
+
+/* Very long paths are stroked in pieces: cairo tessellates a stroke with
+ * a sweep whose cost grows with the number of self-intersections, which
+ * is quadratic for scattered (unsorted) data.  A piece ends after CHUNK
+ * segments or once its length passes a few times the box's perimeter, so
+ * each piece crosses itself only a bounded number of times.  The seams
+ * are invisible (pieces continue from the same point). */
+#define CHUNK 16384
+
+static inline void
+pb_segment_done(pathb *b, double x, double y, double seglen)
+{
+    b->len += seglen;
+    if (++b->inpath < CHUNK && b->len < b->budget)
+        return;
+    b->len = 0;
+    cairo_stroke(b->cr);
+    cairo_move_to(b->cr, x, y);
+    b->inpath = 0;
+    if (orgfig_draw_poll(b->dc, CHUNK, b->err) != ORGFIG_OK)
+        b->quit = true;
+}
 
 static bool
 clip_seg(const pathb *b, double *ax, double *ay, double *bx, double *by)
@@ -282,12 +309,14 @@ pb_point(pathb *b, double x, double y)
     bool inside = x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
     if (b->pen && inside) {
         cairo_line_to(b->cr, x, y);
+        pb_segment_done(b, x, y, fabs(x - b->px) + fabs(y - b->py));
     } else {
         double ax = b->px, ay = b->py, bx = x, by = y;
         if (clip_seg(b, &ax, &ay, &bx, &by)) {
             if (!b->pen || ax != b->px || ay != b->py)
                 cairo_move_to(b->cr, ax, ay);
             cairo_line_to(b->cr, bx, by);
+            pb_segment_done(b, bx, by, fabs(bx - ax) + fabs(by - ay));
         }
         b->pen = inside;
     }
@@ -316,7 +345,7 @@ emit_full(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc, int step)
     size_t n = yc->n;
     double lpx = NAN, lpy = NAN;
     bool have = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !b->quit; i++) {
         double xv = xc ? orgfig_column_get(xc, i) : (double)i;
         double yv = orgfig_column_get(yc, i);
         if (!usable(xv, dc->mx.log) || !usable(yv, dc->my.log)) {
@@ -350,12 +379,12 @@ emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
 {
     orgfig_column *xc = a->cols[0], *yc = a->cols[1];
     size_t n = yc->n;
-    double colw = 1.0 / dc->scale;
+    double inv = dc->scale; /* columns per logical pixel */
     bool open = false;
     long col = 0;
     double fx = 0, fy = 0, lx = 0, ly = 0, mnx = 0, mny = 0, mxx = 0, mxy = 0;
     size_t imn = 0, imx = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !b->quit; i++) {
         double xv = xc ? orgfig_column_get(xc, i) : (double)i;
         double yv = orgfig_column_get(yc, i);
         if (!usable(xv, dc->mx.log) || !usable(yv, dc->my.log)) {
@@ -375,7 +404,13 @@ emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
             continue;
         }
         double px = orgfig_map_apply(&dc->mx, xv), py = orgfig_map_apply(&dc->my, yv);
-        long c = (long)floor(px / colw);
+        /* px is within the clip margin of the box here or far away; a
+         * truncating cast with a correction is floor without a libm call. */
+        double q = px * inv;
+        if (q > 1e15 || q < -1e15)
+            q = q > 0 ? 1e15 : -1e15;
+        long c = (long)q;
+        c -= q < (double)c;
         if (open && c == col) {
             if (py < mny) {
                 mny = py;
@@ -476,16 +511,20 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     orgfig_set_source(cr, orgfig_artist_rgba(a));
     if (lw > 0) {
         double margin = 1000 + lw;
-        pathb b = {cr,
-                   dc->box.x - margin,
-                   dc->box.y - margin,
-                   dc->box.x + dc->box.w + margin,
-                   dc->box.y + dc->box.h + margin,
-                   false,
-                   0,
-                   0,
-                   false,
-                   0};
+        pathb b;
+        memset(&b, 0, sizeof b);
+        b.cr = cr;
+        b.dc = dc;
+        b.err = err;
+        b.budget = 32 * (dc->box.w + dc->box.h);
+        b.x0 = dc->box.x - margin;
+        b.y0 = dc->box.y - margin;
+        b.x1 = dc->box.x + dc->box.w + margin;
+        b.y1 = dc->box.y + dc->box.h + margin;
+        cairo_set_line_width(cr, lw);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, p->dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
+        orgfig_set_dash(cr, p->dash, lw);
         bool sorted = xc == NULL;
         if (xc) {
             orgfig_column_summary(xc);
@@ -496,14 +535,10 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             emit_m4(&b, a, dc);
         else
             emit_full(&b, a, dc, p->step);
-        if (orgfig_draw_poll(dc, b.n, err) != ORGFIG_OK) {
+        if (b.quit || orgfig_draw_poll(dc, b.n % CHUNK, err) != ORGFIG_OK) {
             cairo_new_path(cr);
             return err->status;
         }
-        cairo_set_line_width(cr, lw);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_set_line_cap(cr, p->dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
-        orgfig_set_dash(cr, p->dash, lw);
         cairo_stroke(cr);
         orgfig_set_dash(cr, 0, lw);
     }

@@ -19,6 +19,8 @@
 
 size_t orgfig_scatter_sprite_min = 5000;
 
+#define PHASES 4
+
 typedef struct scatter_priv {
     double size; /* marker area in points^2 (matplotlib's s) */
     orgfig_marker marker;
@@ -210,6 +212,7 @@ draw_paths(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     orgfig_rgba base = orgfig_artist_rgba(a);
     bool stroked = orgfig_marker_stroked(p->marker);
     bool percolor = a->cols[3] != NULL;
+    bool each = percolor || base.a < 1;
     cairo_set_line_width(cr, 1.0 * ORGFIG_PT);
     orgfig_set_source(cr, base);
     size_t batch = 0;
@@ -231,7 +234,9 @@ draw_paths(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             orgfig_set_source(cr, c);
         }
         orgfig_marker_path(cr, p->marker, px, py, d);
-        if (percolor || ++batch == 2048) {
+        /* Translucent markers are filled one by one so overlaps darken,
+         * as with sprites and in matplotlib; opaque ones in batches. */
+        if (each || ++batch == 2048) {
             if (stroked)
                 cairo_stroke(cr);
             else
@@ -273,35 +278,64 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     int mstride = cairo_format_stride_for_width(CAIRO_FORMAT_A8, side);
     if (mstride < 0)
         return orgfig_fail(err, ORGFIG_E_RENDER, "orgfig-render: marker too large");
-    unsigned char *mask = orgfig_alloc_array(&a->fig->meter, (size_t)mstride,
-                                             (size_t)side, true, "a marker sprite", err);
+    /* PHASES x PHASES sprites, one per quarter-pixel offset, so a marker
+     * lands within 1/8 device pixel of where cairo would draw it. */
+    size_t one = (size_t)mstride * (size_t)side;
+    unsigned char *mask = orgfig_alloc_array(&a->fig->meter, one, PHASES * PHASES, true,
+                                             "marker sprites", err);
     if (mask == NULL)
         return err->status;
-    cairo_surface_t *ms =
-        cairo_image_surface_create_for_data(mask, CAIRO_FORMAT_A8, side, side, mstride);
-    cairo_t *mc = cairo_create(ms);
-    /* The marker is centred on the centre of the middle pixel, which is
-     * where a rounded device position puts it. */
-    cairo_set_line_width(mc, 1.0 * ORGFIG_PT * s);
-    cairo_set_source_rgba(mc, 0, 0, 0, 1);
-    orgfig_marker_path(mc, p->marker, half + 0.5, half + 0.5, d);
-    if (orgfig_marker_stroked(p->marker))
-        cairo_stroke(mc);
-    else
-        cairo_fill(mc);
-    cairo_status_t cs = cairo_status(mc);
-    cairo_destroy(mc);
-    cairo_surface_flush(ms);
-    cairo_surface_destroy(ms);
-    if (cs != CAIRO_STATUS_SUCCESS) {
-        orgfig_free(mask);
-        return orgfig_fail(err, ORGFIG_E_RENDER,
-                           "orgfig-render: cairo failed drawing a marker: %s",
-                           cairo_status_to_string(cs));
+    for (int ph = 0; ph < PHASES * PHASES; ph++) {
+        cairo_surface_t *ms = cairo_image_surface_create_for_data(
+            mask + one * (size_t)ph, CAIRO_FORMAT_A8, side, side, mstride);
+        cairo_t *mc = cairo_create(ms);
+        cairo_set_line_width(mc, 1.0 * ORGFIG_PT * s);
+        cairo_set_source_rgba(mc, 0, 0, 0, 1);
+        /* Sprite pixel HALF holds the device pixel the point falls in. */
+        orgfig_marker_path(mc, p->marker, half + (double)(ph % PHASES) / PHASES,
+                           half + (double)(ph / PHASES) / PHASES, d);
+        if (orgfig_marker_stroked(p->marker))
+            cairo_stroke(mc);
+        else
+            cairo_fill(mc);
+        cairo_status_t cs = cairo_status(mc);
+        cairo_destroy(mc);
+        cairo_surface_flush(ms);
+        cairo_surface_destroy(ms);
+        if (cs != CAIRO_STATUS_SUCCESS) {
+            orgfig_free(mask);
+            return orgfig_fail(err, ORGFIG_E_RENDER,
+                               "orgfig-render: cairo failed drawing a marker: %s",
+                               cairo_status_to_string(cs));
+        }
+    }
+    /* The inked rectangle of each sprite: x0, y0, x1, y1 (exclusive). */
+    int tight[PHASES * PHASES][4];
+    for (int ph = 0; ph < PHASES * PHASES; ph++) {
+        int t0 = side, t1 = side, t2 = 0, t3 = 0;
+        const unsigned char *sp = mask + one * (size_t)ph;
+        for (int yy = 0; yy < side; yy++)
+            for (int xx = 0; xx < side; xx++)
+                if (sp[(size_t)yy * (size_t)mstride + (size_t)xx]) {
+                    t0 = xx < t0 ? xx : t0;
+                    t1 = yy < t1 ? yy : t1;
+                    t2 = xx + 1 > t2 ? xx + 1 : t2;
+                    t3 = yy + 1 > t3 ? yy + 1 : t3;
+                }
+        tight[ph][0] = t0;
+        tight[ph][1] = t1;
+        tight[ph][2] = t2;
+        tight[ph][3] = t3;
     }
     int cx0, cy0, cx1, cy1;
     device_clip(dc, &cx0, &cy0, &cx1, &cy1);
     orgfig_rgba base = orgfig_artist_rgba(a);
+    bool percolor = a->cols[3] != NULL;
+    /* Premultiplied source color, 0..255. */
+    uint32_t sa = (uint32_t)(base.a * 255 + 0.5),
+             sr = (uint32_t)(base.r * base.a * 255 + 0.5),
+             sg = (uint32_t)(base.g * base.a * 255 + 0.5),
+             sb = (uint32_t)(base.b * base.a * 255 + 0.5);
     orgfig_draw_pixels_begin(dc);
     orgfig_status st = ORGFIG_OK;
     for (size_t i = 0; i < x->n; i++) {
@@ -315,19 +349,35 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         if (!(px > cx0 - half - 1 && px < cx1 + half + 1 && py > cy0 - half - 1 &&
               py < cy1 + half + 1))
             continue;
-        int ix = (int)floor(px) - half, iy = (int)floor(py) - half;
-        orgfig_rgba c = point_color(a, p, i, base);
-        if (!(c.a > 0))
-            continue;
-        /* Premultiplied source color scaled to 0..255 * 255. */
-        uint32_t sa = (uint32_t)lround(c.a * 255);
-        uint32_t sr = (uint32_t)lround(c.r * c.a * 255),
-                 sg = (uint32_t)lround(c.g * c.a * 255),
-                 sb = (uint32_t)lround(c.b * c.a * 255);
+        /* Nearest quarter pixel, carrying into the whole part (px is
+         * bounded here, so a cast with a correction is floor). */
+        long qx = (long)(px * PHASES + 0.5), qy = (long)(py * PHASES + 0.5);
+        qx -= px * PHASES + 0.5 < (double)qx;
+        qy -= py * PHASES + 0.5 < (double)qy;
+        long wx = qx >= 0 ? qx / PHASES : -((-qx + PHASES - 1) / PHASES);
+        long wy = qy >= 0 ? qy / PHASES : -((-qy + PHASES - 1) / PHASES);
+        int fx = (int)(qx - wx * PHASES), fy = (int)(qy - wy * PHASES);
+        int ix = (int)wx - half, iy = (int)wy - half;
+        int ph = fy * PHASES + fx;
+        const unsigned char *sprite = mask + one * (size_t)ph;
+        if (percolor) {
+            orgfig_rgba c = point_color(a, p, i, base);
+            if (!(c.a > 0))
+                continue;
+            sa = (uint32_t)(c.a * 255 + 0.5);
+            sr = (uint32_t)(c.r * c.a * 255 + 0.5);
+            sg = (uint32_t)(c.g * c.a * 255 + 0.5);
+            sb = (uint32_t)(c.b * c.a * 255 + 0.5);
+        }
         int ys = iy < cy0 ? cy0 - iy : 0, ye = iy + side > cy1 ? cy1 - iy : side;
         int xs = ix < cx0 ? cx0 - ix : 0, xe = ix + side > cx1 ? cx1 - ix : side;
+        /* Only the sprite's inked rectangle. */
+        ys = ys > tight[ph][1] ? ys : tight[ph][1];
+        ye = ye < tight[ph][3] ? ye : tight[ph][3];
+        xs = xs > tight[ph][0] ? xs : tight[ph][0];
+        xe = xe < tight[ph][2] ? xe : tight[ph][2];
         for (int my = ys; my < ye; my++) {
-            const unsigned char *mrow = mask + (size_t)my * (size_t)mstride;
+            const unsigned char *mrow = sprite + (size_t)my * (size_t)mstride;
             uint32_t *drow =
                 (uint32_t *)(dc->pixels + (size_t)(iy + my) * (size_t)dc->stride);
             for (int mx = xs; mx < xe; mx++) {

@@ -159,7 +159,13 @@ draw_figure(orgfig_figure *f, cairo_t *cr, orgfig_draw_ctx *base, orgfig_err *er
             dc.vy0 = yl->v0;
             dc.vy1 = yl->v1;
             cairo_save(cr);
-            cairo_rectangle(cr, al->box.x, al->box.y, al->box.w, al->box.h);
+            /* A clip on whole device pixels is a region for cairo;
+             * any other clip makes every operation build a mask. */
+            double ds = base->scale > 0 ? base->scale : 1;
+            double cx0 = floor(al->box.x * ds) / ds, cy0 = floor(al->box.y * ds) / ds;
+            double cx1 = ceil((al->box.x + al->box.w) * ds) / ds;
+            double cy1 = ceil((al->box.y + al->box.h) * ds) / ds;
+            cairo_rectangle(cr, cx0, cy0, cx1 - cx0, cy1 - cy0);
             cairo_clip(cr);
             cairo_new_path(cr);
             st = a->cls->draw(a, &dc, err);

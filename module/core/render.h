@@ -40,6 +40,7 @@ typedef struct orgfig_text_rect {
     const char *s; /* borrowed (figure strings or tick labels); NULL for LEGEND */
     double x, y, rot, px;
     int ha, va;
+    double tw, th; /* unrotated advance width and font height */
 } orgfig_text_rect;
 
 /* One axis after layout. */

@@ -2,68 +2,19 @@
  * gaps, markers, styles, polling, busy, fault injection. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../module/core/figure.h"
 #include "../../module/core/render.h"
+#include "builders.h"
 #include "harness.h"
 #include "pixels.h"
 
-/* ---- small builders ---- */
-
-static orgfig_value
-num(double v)
-{
-    orgfig_value x = {.type = ORGFIG_V_NUM, .num = v, .is_int = v == floor(v)};
-    return x;
-}
-
-__attribute__((unused)) static orgfig_value
-sym(const char *s)
-{
-    orgfig_value x = {.type = ORGFIG_V_SYM, .str = s, .len = strlen(s)};
-    return x;
-}
-
-__attribute__((unused)) static orgfig_value
-str(const char *s)
-{
-    orgfig_value x = {.type = ORGFIG_V_STR, .str = s, .len = strlen(s)};
-    return x;
-}
-
-static orgfig_value
-colv(orgfig_column *c)
-{
-    orgfig_value x = {.type = ORGFIG_V_COL, .col = c};
-    return x;
-}
-
-static orgfig_value nilv = {.type = ORGFIG_V_NIL};
-static orgfig_value tv __attribute__((unused)) = {.type = ORGFIG_V_T};
-
-static orgfig_figure *
-fig(int w, int h, double scale)
-{
-    orgfig_err err = ORGFIG_ERR_INIT;
-    orgfig_prop p[] = {{"width", num(w)}, {"height", num(h)}, {"scale", num(scale)}};
-    return orgfig_figure_new(p, 3, &err);
-}
-
-static orgfig_status
-line(orgfig_figure *f, const double *x, const double *y, size_t n,
-     const orgfig_prop *props, size_t nprops, orgfig_err *err)
-{
-    orgfig_err e2 = ORGFIG_ERR_INIT;
-    orgfig_column *cx = x ? orgfig_column_from_doubles(x, n, &e2) : NULL;
-    orgfig_column *cy = orgfig_column_from_doubles(y, n, &e2);
-    orgfig_value args[2] = {x ? colv(cx) : nilv, colv(cy)};
-    orgfig_status st = orgfig_figure_plot(f, ORGFIG_LINE, args, 2, props, nprops, err);
-    orgfig_column_unref(cx);
-    orgfig_column_unref(cy);
-    return st;
-}
-
+#define num tb_num
+#define colv tb_col
+#define fig tb_figure
+#define line tb_line
 static bool
 render_png(orgfig_figure *f, test_image *img)
 {
@@ -104,5 +55,431 @@ TEST(render_png_sizes_and_background)
     REQUIRE(render_png(f, &img));
     CHECK(img.w == 1600 && img.h == 1200);
     test_image_free(&img);
+    orgfig_figure_free(f);
+}
+
+/* ---- helpers for probing ---- */
+
+static const int BLUE[3] = {31, 119, 180}; /* tab:blue, the first cycle color */
+
+static bool
+layout_of(orgfig_figure *f, orgfig_layout *L)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    return orgfig_figure_layout(f, L, &err) == ORGFIG_OK;
+}
+
+/* Device pixel of data point (X, Y) on axes 0. */
+static void
+to_px(const orgfig_layout *L, double scale, double x, double y, int *px, int *py)
+{
+    *px = (int)floor(orgfig_map_apply(&L->axes[0].x.map, x) * scale);
+    *py = (int)floor(orgfig_map_apply(&L->axes[0].y.map, y) * scale);
+}
+
+static orgfig_column *
+seq(double a, double b)
+{
+    double v[2] = {a, b};
+    return tb_column(v, 2);
+}
+
+static void
+set_limits(orgfig_figure *f, double x0, double x1, double y0, double y1)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *cx = seq(x0, x1), *cy = seq(y0, y1);
+    orgfig_prop p[] = {{"xlim", tb_col(cx)}, {"ylim", tb_col(cy)}};
+    orgfig_figure_set(f, p, 2, &err);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
+
+/* Count pixels of color C (within TOL) outside the device box of axes 0. */
+static long
+count_outside_box(const test_image *img, const orgfig_layout *L, double scale,
+                  const int *c, int tol)
+{
+    orgfig_rect b = L->axes[0].box;
+    int x0 = (int)floor(b.x * scale), x1 = (int)ceil((b.x + b.w) * scale);
+    int y0 = (int)floor(b.y * scale), y1 = (int)ceil((b.y + b.h) * scale);
+    long all = test_count_color(img, 0, 0, img->w, img->h, c[0], c[1], c[2], tol);
+    long in = test_count_color(img, x0, y0, x1, y1, c[0], c[1], c[2], tol);
+    return all - in;
+}
+
+TEST(render_line_passes_through_expected_pixels_and_is_clipped)
+{
+    for (int si = 1; si <= 2; si++) {
+        double scale = si;
+        orgfig_figure *f = fig(400, 300, scale);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        /* From far outside the limits to far outside: crosses the box. */
+        double x[] = {-5, 15}, y[] = {-5, 15};
+        CHECK(line(f, x, y, 2, NULL, 0, &err) == ORGFIG_OK);
+        set_limits(f, 0, 10, 0, 10);
+        orgfig_layout L;
+        REQUIRE(layout_of(f, &L));
+        test_image img;
+        REQUIRE(render_png(f, &img));
+        CHECK(img.w == 400 * si && img.h == 300 * si);
+        for (double t = 1; t <= 9; t += 0.5) {
+            int px, py;
+            to_px(&L, scale, t, t, &px, &py);
+            CHECK(test_px_near(&img, px, py, BLUE[0], BLUE[1], BLUE[2], 40));
+        }
+        /* Off the diagonal there is none of the line's color. */
+        int px, py;
+        to_px(&L, scale, 2, 8, &px, &py);
+        CHECK(!test_px_near(&img, px, py, BLUE[0], BLUE[1], BLUE[2], 60));
+        CHECK(count_outside_box(&img, &L, scale, BLUE, 60) == 0);
+        test_image_free(&img);
+        orgfig_layout_free(&L);
+        orgfig_figure_free(f);
+    }
+}
+
+TEST(render_nan_splits_the_line)
+{
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {0, 1, 2, 3, 4, 5}, y[] = {1, 1, NAN, 1, 1, INFINITY};
+    CHECK(line(f, x, y, 6, NULL, 0, &err) == ORGFIG_OK);
+    set_limits(f, 0, 5, 0, 2);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    int px, py;
+    to_px(&L, 1, 0.5, 1, &px, &py);
+    CHECK(test_px_near(&img, px, py, BLUE[0], BLUE[1], BLUE[2], 40));
+    to_px(&L, 1, 3.5, 1, &px, &py);
+    CHECK(test_px_near(&img, px, py, BLUE[0], BLUE[1], BLUE[2], 40));
+    /* Between 1 and 3 (the NaN) and after 4 (the infinity): nothing. */
+    int a, b, yy;
+    to_px(&L, 1, 1.2, 1, &a, &yy);
+    to_px(&L, 1, 2.8, 1, &b, &yy);
+    CHECK(test_count_color(&img, a, yy - 5, b, yy + 6, BLUE[0], BLUE[1], BLUE[2], 90) ==
+          0);
+    to_px(&L, 1, 4.2, 1, &a, &yy);
+    to_px(&L, 1, 4.95, 1, &b, &yy);
+    CHECK(test_count_color(&img, a, yy - 5, b, yy + 6, BLUE[0], BLUE[1], BLUE[2], 90) ==
+          0);
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(render_markers_at_data_positions)
+{
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {1, 5, 9}, y[] = {2, 8, 3};
+    orgfig_prop p[] = {{"width", num(0)},
+                       {"marker", tb_sym("square")},
+                       {"marker-size", num(8)},
+                       {"color", tb_str("#ff0000")}};
+    CHECK(line(f, x, y, 3, p, 4, &err) == ORGFIG_OK);
+    set_limits(f, 0, 10, 0, 10);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    for (int i = 0; i < 3; i++) {
+        int px, py;
+        to_px(&L, 1, x[i], y[i], &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 10));
+        /* 8 pt = 11 px square: 4 px away is inside, 9 px away is not. */
+        CHECK(test_px_near(&img, px + 4, py - 4, 255, 0, 0, 10));
+        CHECK(!test_px_near(&img, px + 9, py, 255, 0, 0, 100));
+    }
+    /* No line between the markers (:width 0). */
+    int px, py;
+    to_px(&L, 1, 3, 5, &px, &py);
+    CHECK(test_count_color(&img, px - 3, py - 3, px + 4, py + 4, 255, 0, 0, 100) == 0);
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(render_bars_fill_their_rectangles)
+{
+    orgfig_figure *f = fig(500, 400, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value labs[] = {tb_str("a"), tb_str("b"), tb_str("c")};
+    double v[] = {3, -2, 5}, w[] = {1, 1, 1};
+    orgfig_column *cv = tb_column(v, 3), *cw = tb_column(w, 3);
+    orgfig_value args[] = {tb_list(labs, 3), tb_col(cv)};
+    orgfig_prop red[] = {{"color", tb_str("#ff0000")}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args, 2, red, 1, &err) == ORGFIG_OK);
+    /* A stacked series of ones on top (and, for the negative bar, below). */
+    orgfig_value args2[] = {tb_list(labs, 3), tb_col(cw)};
+    orgfig_prop green[] = {{"color", tb_str("#00ff00")}, {"stack", tb_t}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args2, 2, green, 2, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    /* Categorical labels are the tick labels. */
+    CHECK(L.axes[0].x.ticks.n == 3 && strcmp(L.axes[0].x.ticks.ticks[1].label, "b") == 0);
+    for (int i = 0; i < 3; i++) {
+        int px, py;
+        to_px(&L, 1, i, v[i] / 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        /* Inside the slot (0.8 wide), near its edge. */
+        to_px(&L, 1, i + 0.35, v[i] / 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        to_px(&L, 1, i + 0.45, v[i] / 2, &px, &py);
+        CHECK(!test_px_near(&img, px, py, 255, 0, 0, 100));
+        /* The stacked one sits on top of positive bars (from 3 to 4, 5
+         * to 6) and on top of 0 for the negative one (from 0 to 1). */
+        double base = v[i] > 0 ? v[i] : 0;
+        to_px(&L, 1, i, base + 0.5, &px, &py);
+        CHECK(test_px_near(&img, px, py, 0, 255, 0, 5));
+    }
+    /* The value axis includes 0 and the stack's top. */
+    CHECK(L.axes[0].y.v0 <= -2 && L.axes[0].y.v1 >= 6);
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cv);
+    orgfig_column_unref(cw);
+    orgfig_figure_free(f);
+}
+
+TEST(render_grouped_bars_sit_side_by_side)
+{
+    orgfig_figure *f = fig(500, 400, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value labs[] = {tb_str("a"), tb_str("b")};
+    double v[] = {4, 4};
+    orgfig_column *cv = tb_column(v, 2);
+    orgfig_value args[] = {tb_list(labs, 2), tb_col(cv)};
+    orgfig_prop r[] = {{"color", tb_str("#ff0000")}, {"group", tb_t}};
+    orgfig_prop g[] = {{"color", tb_str("#0000ff")}, {"group", tb_t}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args, 2, r, 2, &err) == ORGFIG_OK);
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args, 2, g, 2, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    for (int i = 0; i < 2; i++) {
+        int px, py;
+        to_px(&L, 1, i - 0.2, 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        to_px(&L, 1, i + 0.2, 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 0, 0, 255, 5));
+    }
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cv);
+    orgfig_figure_free(f);
+}
+
+TEST(render_hist_heights)
+{
+    orgfig_figure *f = fig(500, 400, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    /* Bins of width 1 over [0, 4): counts 1, 4, 2, 3. */
+    double d[] = {0.5, 1.1, 1.2, 1.5, 1.9, 2.5, 2.5, 3.1, 3.5, 4.0, NAN, INFINITY};
+    orgfig_column *c = tb_column(d, 12);
+    orgfig_value a[] = {tb_col(c)};
+    orgfig_column *range = seq(0, 4);
+    orgfig_prop p[] = {{"bins", num(4)}, {"color", tb_str("#ff0000")}, {"range", colv(range)}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_HIST, a, 1, p, 3, &err) == ORGFIG_OK);
+    orgfig_column_unref(range);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    /* The last bin is closed: 4.0 counts in [3, 4]. */
+    double counts[] = {1, 4, 2, 3};
+    for (int i = 0; i < 4; i++) {
+        double cx = i + 0.5;
+        int px, py;
+        to_px(&L, 1, cx, counts[i] - 0.15, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        to_px(&L, 1, cx, counts[i] + 0.15, &px, &py);
+        CHECK(!test_px_near(&img, px, py, 255, 0, 0, 100));
+    }
+    CHECK(L.axes[0].y.v0 == 0);
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(c);
+    orgfig_figure_free(f);
+}
+
+TEST(render_dark_style)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop p[] = {{"width", num(400)},
+                       {"height", num(300)},
+                       {"background", tb_str("#000000")},
+                       {"foreground", tb_str("#ffffff")},
+                       {"grid-color", tb_str("#444444")}};
+    orgfig_figure *f = orgfig_figure_new(p, 5, &err);
+    REQUIRE(f);
+    double y[] = {1, 2, 3};
+    CHECK(line(f, NULL, y, 3, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    CHECK(test_px_near(&img, 0, 0, 0, 0, 0, 0));
+    CHECK(test_px_near(&img, img.w - 1, img.h - 1, 0, 0, 0, 0));
+    /* Tick labels are drawn in the light foreground. */
+    orgfig_rect b = L.axes[0].box;
+    long light = test_count_color(&img, (int)b.x, (int)(b.y + b.h + 2), (int)(b.x + b.w),
+                                  img.h, 255, 255, 255, 60);
+    CHECK(light > 20);
+    /* The spine is light too. */
+    CHECK(test_px_near(&img, (int)(b.x + b.w / 3), (int)floor(b.y + b.h), 255, 255, 255,
+                       80));
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(render_legend_in_the_chosen_corner)
+{
+    static const char *const corners[] = {"upper-left", "upper-right", "lower-left",
+                                          "lower-right"};
+    for (int k = 0; k < 4; k++) {
+        orgfig_figure *f = fig(400, 300, 1);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        double x[] = {0, 10}, y[] = {5, 5};
+        orgfig_prop lp[] = {{"label", tb_str("the line")}};
+        CHECK(line(f, x, y, 2, lp, 1, &err) == ORGFIG_OK);
+        orgfig_prop sp[] = {{"legend", tb_sym(corners[k])}};
+        CHECK(orgfig_figure_set(f, sp, 1, &err) == ORGFIG_OK);
+        set_limits(f, 0, 10, 0, 10);
+        orgfig_layout L;
+        REQUIRE(layout_of(f, &L));
+        const orgfig_axes_layout *al = &L.axes[0];
+        REQUIRE(al->has_legend);
+        double cx = al->legend.x + al->legend.w / 2, cy = al->legend.y + al->legend.h / 2;
+        bool left = cx < al->box.x + al->box.w / 2, top = cy < al->box.y + al->box.h / 2;
+        CHECK(left == (k == 0 || k == 2));
+        CHECK(top == (k < 2));
+        /* The swatch (the line's color) is drawn inside the legend box. */
+        test_image img;
+        REQUIRE(render_png(f, &img));
+        orgfig_rect r = al->legend;
+        CHECK(test_count_color(&img, (int)r.x, (int)r.y, (int)(r.x + r.w),
+                               (int)(r.y + r.h), BLUE[0], BLUE[1], BLUE[2], 30) > 5);
+        test_image_free(&img);
+        orgfig_layout_free(&L);
+        orgfig_figure_free(f);
+    }
+    /* best avoids the data: a line along the top leaves a lower corner. */
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {0, 5, 10}, y[] = {9, 9.5, 9};
+    orgfig_prop lp[] = {{"label", tb_str("high")}};
+    CHECK(line(f, x, y, 3, lp, 1, &err) == ORGFIG_OK);
+    orgfig_prop sp[] = {{"legend", tb_t}};
+    CHECK(orgfig_figure_set(f, sp, 1, &err) == ORGFIG_OK);
+    set_limits(f, 0, 10, 0, 10);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    CHECK(L.axes[0].legend_loc == ORGFIG_LEGEND_LOWER_LEFT ||
+          L.axes[0].legend_loc == ORGFIG_LEGEND_LOWER_RIGHT);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(render_svg_and_pdf)
+{
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double y[] = {1, 2, 3};
+    CHECK(line(f, NULL, y, 3, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_prop p[] = {{"title", tb_str("Grüße")}};
+    CHECK(orgfig_figure_set(f, p, 1, &err) == ORGFIG_OK);
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    orgfig_render_opts svg = {ORGFIG_FORMAT_SVG, -1, false, NULL, NULL, NULL};
+    REQUIRE(orgfig_figure_render(f, &svg, &out, &err) == ORGFIG_OK);
+    REQUIRE(out.len > 100);
+    CHECK(memcmp(out.data, "<?xml", 5) == 0 || memcmp(out.data, "<svg", 4) == 0);
+    CHECK(memmem(out.data, out.len, "<svg", 4) != NULL);
+    CHECK(memmem(out.data, out.len, "width=\"300pt\"", 13) != NULL);
+    orgfig_buf_free(&out);
+    orgfig_render_opts pdf = {ORGFIG_FORMAT_PDF, -1, false, NULL, NULL, NULL};
+    REQUIRE(orgfig_figure_render(f, &pdf, &out, &err) == ORGFIG_OK);
+    CHECK(out.len > 100 && memcmp(out.data, "%PDF", 4) == 0);
+    orgfig_buf_free(&out);
+    orgfig_figure_free(f);
+}
+
+/* ---- poll, busy, quit ---- */
+
+typedef struct poll_state {
+    orgfig_figure *f;
+    int calls;
+    bool stop;
+    orgfig_status seen_set, seen_render;
+    size_t open_during;
+} poll_state;
+
+static bool
+poll_cb(void *ctx)
+{
+    poll_state *s = ctx;
+    s->calls++;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop p[] = {{"title", tb_str("re-entrant")}};
+    s->seen_set = orgfig_figure_set(s->f, p, 1, &err);
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    s->seen_render = orgfig_figure_render(s->f, NULL, &out, &err);
+    orgfig_figure_close(s->f); /* a no-op while busy */
+    s->open_during = orgfig_figure_is_open(s->f);
+    return s->stop;
+}
+
+TEST(render_poll_busy_and_quit)
+{
+    orgfig_figure *f = fig(300, 200, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    /* Unsorted x: every segment is drawn, enough primitives to poll. */
+    size_t n = 200000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    REQUIRE(x && y);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = (double)i;
+        y[i] = sin((double)i / 100);
+    }
+    x[10] = 1e6; /* unsorted: no decimation, every segment is drawn */
+    CHECK(line(f, x, y, n, NULL, 0, &err) == ORGFIG_OK);
+    free(x);
+    free(y);
+    poll_state s = {f, 0, false, ORGFIG_OK, ORGFIG_OK, 0};
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, poll_cb, NULL, &s};
+    CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_OK);
+    CHECK(s.calls >= 1);
+    CHECK(s.seen_set == ORGFIG_E_BUSY && s.seen_render == ORGFIG_E_BUSY);
+    CHECK(s.open_during);
+    CHECK(out.len > 0);
+    orgfig_buf_free(&out);
+    /* Stop: quit, nothing in OUT, nothing leaked, and usable afterwards. */
+    size_t held = orgfig_memory_stats().bytes;
+    s.stop = true;
+    s.calls = 0;
+    CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_E_QUIT);
+    CHECK(out.len == 0 && out.data == NULL);
+    CHECK(orgfig_memory_stats().bytes == held);
+    CHECK(s.calls == 1);
+    orgfig_err_clear(&err);
+    CHECK(orgfig_figure_render(f, NULL, &out, &err) == ORGFIG_OK);
+    orgfig_buf_free(&out);
     orgfig_figure_free(f);
 }

@@ -1,0 +1,317 @@
+/* test_layout.c - the layout: measured margins never let texts overlap or
+ * leave the figure, at every size from 200x150 to 4000x3000; ticks of log
+ * axes sit at powers of ten; shared axes hide inner labels; legends go
+ * where asked. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../module/core/render.h"
+#include "builders.h"
+#include "harness.h"
+
+static const char *const kind_names[] = {
+    "xtick",   "ytick",   "y2tick",   "cbtick", "xlabel",   "ylabel", "y2label",
+    "xoffset", "yoffset", "y2offset", "title",  "suptitle", "legend"};
+
+static bool
+overlap(orgfig_rect a, orgfig_rect b, double tol)
+{
+    return a.x + tol < b.x + b.w - tol && b.x + tol < a.x + a.w - tol &&
+           a.y + tol < b.y + b.h - tol && b.y + tol < a.y + a.h - tol;
+}
+
+/* Texts with the same rotation are compared in their own frame (their
+ * bounding boxes overlap when they are slanted side by side). */
+static bool
+text_overlap(const orgfig_text_rect *a, const orgfig_text_rect *b)
+{
+    if (a->rot == 0 || a->rot != b->rot || a->s == NULL || b->s == NULL)
+        return overlap(a->r, b->r, 0.5);
+    double r = a->rot * M_PI / 180, c = cos(r), s = sin(r);
+    /* B's anchor in A's frame (inverse of the counter-clockwise rotation). */
+    double dx = b->x - a->x, dy = b->y - a->y;
+    double lx = dx * c - dy * s, ly = dx * s + dy * c;
+    double ax0 = a->ha == 0 ? 0 : a->ha == 1 ? -a->tw / 2 : -a->tw;
+    double bx0 = lx + (b->ha == 0 ? 0 : b->ha == 1 ? -b->tw / 2 : -b->tw);
+    double ay0 = a->va == 0 ? 0 : a->va == 1 ? -a->th / 2 : -a->th;
+    double by0 = ly + (b->va == 0 ? 0 : b->va == 1 ? -b->th / 2 : -b->th);
+    orgfig_rect ra = {ax0, ay0, a->tw, a->th}, rb = {bx0, by0, b->tw, b->th};
+    return overlap(ra, rb, 0.5);
+}
+
+/* Check every text against the figure, each other and the axes boxes. */
+static int
+check_layout(const orgfig_layout *L, const char *what)
+{
+    int bad = 0;
+    for (size_t i = 0; i < L->ntexts; i++) {
+        const orgfig_text_rect *t = &L->texts[i];
+        orgfig_rect r = t->r;
+        if (r.x < -0.5 || r.y < -0.5 || r.x + r.w > L->width + 0.5 ||
+            r.y + r.h > L->height + 0.5) {
+            fprintf(stderr, "  %s: %s '%s' (%.1f %.1f %.1f %.1f) leaves the figure\n",
+                    what, kind_names[t->kind], t->s ? t->s : "", r.x, r.y, r.w, r.h);
+            bad++;
+        }
+        for (size_t j = i + 1; j < L->ntexts; j++) {
+            const orgfig_text_rect *u = &L->texts[j];
+            if (text_overlap(t, u)) {
+                fprintf(stderr, "  %s: %s '%s' overlaps %s '%s'\n", what,
+                        kind_names[t->kind], t->s ? t->s : "", kind_names[u->kind],
+                        u->s ? u->s : "");
+                bad++;
+            }
+        }
+        for (size_t a = 0; a < L->naxes; a++) {
+            const orgfig_axes_layout *al = &L->axes[a];
+            bool inside_legend = t->kind == ORGFIG_TXT_LEGEND &&
+                                 al->legend_loc != ORGFIG_LEGEND_OUTSIDE && t->axes == a;
+            if (!inside_legend && overlap(r, al->box, 0.5)) {
+                fprintf(stderr, "  %s: %s '%s' overlaps the box of axes %zu\n", what,
+                        kind_names[t->kind], t->s ? t->s : "", a);
+                bad++;
+            }
+            if (al->has_colorbar && overlap(r, al->colorbar, 0.5)) {
+                fprintf(stderr, "  %s: %s overlaps a colorbar\n", what,
+                        kind_names[t->kind]);
+                bad++;
+            }
+        }
+    }
+    for (size_t a = 0; a < L->naxes; a++) {
+        orgfig_rect b = L->axes[a].box;
+        if (!(b.w > 0 && b.h > 0 && b.x >= 0 && b.y >= 0 && b.x + b.w <= L->width &&
+              b.y + b.h <= L->height)) {
+            fprintf(stderr, "  %s: box %zu (%.1f %.1f %.1f %.1f) is not inside\n", what,
+                    a, b.x, b.y, b.w, b.h);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static orgfig_figure *
+busy_figure(int w, int h, int rows, int cols, bool outside_legend, bool twin)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop fp[] = {
+        {"width", tb_num(w)},
+        {"height", tb_num(h)},
+        {"rows", tb_num(rows)},
+        {"cols", tb_num(cols)},
+        {"suptitle", tb_str("A rather long figure title that goes on and on")}};
+    orgfig_figure *f = orgfig_figure_new(fp, 5, &err);
+    if (f == NULL)
+        return NULL;
+    double x[100], y[100], y2[100];
+    for (int i = 0; i < 100; i++) {
+        x[i] = 1e6 + i * 1234.5;
+        y[i] = sin(i / 7.0) * 12345.678;
+        y2[i] = 1e-7 * (i + 1);
+    }
+    for (int a = 0; a < rows * cols; a++) {
+        orgfig_prop lp[] = {{"axes", tb_num(a)}, {"label", tb_str("first series label")}};
+        tb_line(f, x, y, 100, lp, 2, &err);
+        if (twin) {
+            orgfig_prop rp[] = {{"axes", tb_num(a)},
+                                {"label", tb_str("second")},
+                                {"yaxis", tb_sym("right")}};
+            tb_line(f, x, y2, 100, rp, 3, &err);
+        }
+        orgfig_prop sp[] = {
+            {"axes", tb_num(a)},
+            {"title", tb_str("An axes title that is really quite long for small plots")},
+            {"xlabel", tb_str("the horizontal quantity [units]")},
+            {"ylabel", tb_str("the vertical quantity [units]")},
+            {"y2label", tb_str("right side")},
+            {"legend", tb_sym(outside_legend ? "outside" : "best")},
+            {"grid", tb_t}};
+        if (orgfig_figure_set(f, sp, 7, &err) != ORGFIG_OK)
+            fprintf(stderr, "  set: %s\n", err.msg);
+    }
+    return f;
+}
+
+TEST(layout_no_overlap_at_all_sizes)
+{
+    static const int sizes[][2] = {{200, 150}, {320, 240},   {640, 480},
+                                   {800, 600}, {1600, 1200}, {4000, 3000}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        for (int variant = 0; variant < 3; variant++) {
+            int rows = variant == 2 ? 2 : 1, cols = variant == 2 ? 2 : 1;
+            orgfig_figure *f = busy_figure(sizes[s][0], sizes[s][1], rows, cols,
+                                           variant == 1, variant != 2);
+            REQUIRE(f);
+            orgfig_layout L;
+            orgfig_err err = ORGFIG_ERR_INIT;
+            CHECK(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+            char what[64];
+            snprintf(what, sizeof what, "%dx%d variant %d", sizes[s][0], sizes[s][1],
+                     variant);
+            CHECK(check_layout(&L, what) == 0);
+            /* Every element was placed. */
+            size_t counts[13] = {0};
+            for (size_t i = 0; i < L.ntexts; i++)
+                counts[L.texts[i].kind]++;
+            CHECK(counts[ORGFIG_TXT_XTICK] >= 2 * (size_t)(rows * cols));
+            /* Four crowded subplots on a tiny figure keep one y label each. */
+            size_t ymin = variant == 2 && sizes[s][0] < 640 ? 1 : 2;
+            CHECK(counts[ORGFIG_TXT_YTICK] >= ymin * (size_t)(rows * cols));
+            CHECK(counts[ORGFIG_TXT_TITLE] == (size_t)(rows * cols));
+            CHECK(counts[ORGFIG_TXT_SUPTITLE] == 1);
+            CHECK(counts[ORGFIG_TXT_LEGEND] == (size_t)(rows * cols));
+            if (variant != 2)
+                CHECK(counts[ORGFIG_TXT_Y2TICK] >= 2 && counts[ORGFIG_TXT_Y2LABEL] == 1);
+            if (variant == 1)
+                CHECK(L.axes[0].legend.x >= L.axes[0].box.x + L.axes[0].box.w);
+            orgfig_layout_free(&L);
+            orgfig_figure_free(f);
+        }
+    }
+}
+
+TEST(layout_log_ticks_at_powers_of_ten)
+{
+    orgfig_figure *f = tb_figure(640, 480, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {1, 2, 3, 4}, y[] = {0.5, 20, 3000, 2e5};
+    CHECK(tb_line(f, x, y, 4, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_prop p[] = {{"yscale", tb_sym("log")}};
+    CHECK(orgfig_figure_set(f, p, 1, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    const orgfig_axis_layout *yl = &L.axes[0].y;
+    size_t major = 0;
+    for (size_t i = 0; i < yl->ticks.n; i++) {
+        const orgfig_tick *t = &yl->ticks.ticks[i];
+        if (t->minor)
+            continue;
+        major++;
+        double e = log10(t->value);
+        CHECK(fabs(e - round(e)) < 1e-9);
+        /* Its mark and label are where the map puts that power. */
+        double py = orgfig_map_apply(&yl->map, t->value);
+        double expect =
+            L.axes[0].box.y + L.axes[0].box.h -
+            (e - log10(yl->v0)) / (log10(yl->v1) - log10(yl->v0)) * L.axes[0].box.h;
+        CHECK(fabs(py - expect) < 1e-6);
+    }
+    CHECK(major >= 3);
+    CHECK(yl->v0 <= 0.5 && yl->v1 >= 2e5);
+    orgfig_layout_free(&L);
+    /* No positive values: a clear error. */
+    double neg[] = {-1, -2, 0, -4};
+    orgfig_figure *g = tb_figure(300, 200, 1);
+    REQUIRE(g);
+    CHECK(tb_line(g, x, neg, 4, NULL, 0, &err) == ORGFIG_OK);
+    CHECK(orgfig_figure_set(g, p, 1, &err) == ORGFIG_OK);
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    CHECK(orgfig_figure_render(g, NULL, &out, &err) == ORGFIG_E_INVALID);
+    CHECK(strcmp(err.msg,
+                 "orgfig-render: axes 0 has a log y scale but no positive y values "
+                 "(log axes skip values <= 0)") == 0);
+    CHECK(out.len == 0 && out.data == NULL);
+    orgfig_figure_free(g);
+    orgfig_figure_free(f);
+}
+
+TEST(layout_shared_axes_hide_inner_labels)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop fp[] = {{"rows", tb_num(2)},    {"cols", tb_num(2)},
+                        {"sharex", tb_t},       {"sharey", tb_t},
+                        {"width", tb_num(600)}, {"height", tb_num(500)}};
+    orgfig_figure *f = orgfig_figure_new(fp, 6, &err);
+    REQUIRE(f);
+    double x0[] = {0, 1}, y0[] = {0, 1}, x3[] = {5, 10}, y3[] = {-20, 3};
+    orgfig_prop a0[] = {{"axes", tb_num(0)}}, a3[] = {{"axes", tb_num(3)}};
+    CHECK(tb_line(f, x0, y0, 2, a0, 1, &err) == ORGFIG_OK);
+    CHECK(tb_line(f, x3, y3, 2, a3, 1, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    /* Shared limits are the union. */
+    for (int i = 0; i < 4; i++) {
+        CHECK(L.axes[i].x.v0 <= 0 && L.axes[i].x.v1 >= 10);
+        CHECK(L.axes[i].y.v0 <= -20 && L.axes[i].y.v1 >= 3);
+        CHECK(L.axes[i].x.v0 == L.axes[0].x.v0 && L.axes[i].y.v1 == L.axes[0].y.v1);
+    }
+    size_t xt[4] = {0}, yt[4] = {0};
+    for (size_t i = 0; i < L.ntexts; i++) {
+        if (L.texts[i].kind == ORGFIG_TXT_XTICK)
+            xt[L.texts[i].axes]++;
+        if (L.texts[i].kind == ORGFIG_TXT_YTICK)
+            yt[L.texts[i].axes]++;
+    }
+    CHECK(xt[0] == 0 && xt[1] == 0 && xt[2] > 0 && xt[3] > 0);
+    CHECK(yt[0] > 0 && yt[1] == 0 && yt[2] > 0 && yt[3] == 0);
+    /* Boxes line up in columns and rows. */
+    CHECK(fabs(L.axes[0].box.x - L.axes[2].box.x) < 1e-9);
+    CHECK(fabs(L.axes[0].box.y - L.axes[1].box.y) < 1e-9);
+    CHECK(check_layout(&L, "shared") == 0);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
+TEST(layout_limits_inversion_aspect_and_explicit_ticks)
+{
+    orgfig_figure *f = tb_figure(600, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {0, 10}, y[] = {0, 10}, lim[] = {0, 10}, tk[] = {0, 2.5, 7, 12};
+    CHECK(tb_line(f, x, y, 2, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_column *cl = tb_column(lim, 2), *ct = tb_column(tk, 4);
+    orgfig_value tl[] = {tb_str("zero"), tb_str("a bit")};
+    orgfig_prop p[] = {{"xlim", tb_col(cl)},   {"ylim", tb_col(cl)},
+                       {"yinvert", tb_t},      {"aspect", tb_sym("equal")},
+                       {"xticks", tb_col(ct)}, {"xticklabels", tb_list(tl, 2)}};
+    CHECK(orgfig_figure_set(f, p, 6, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    const orgfig_axes_layout *al = &L.axes[0];
+    /* Exact limits, no margin. */
+    CHECK(al->x.v0 == 0 && al->x.v1 == 10 && al->y.v0 == 0 && al->y.v1 == 10);
+    /* Equal aspect: the box is square. */
+    CHECK(fabs(al->box.w - al->box.h) < 1e-6);
+    /* Inverted y: 0 is at the top. */
+    CHECK(fabs(orgfig_map_apply(&al->y.map, 0) - al->box.y) < 1e-9);
+    /* Explicit ticks inside the view, with the given labels then numbers. */
+    REQUIRE(al->x.ticks.n == 3);
+    CHECK(strcmp(al->x.ticks.ticks[0].label, "zero") == 0);
+    CHECK(strcmp(al->x.ticks.ticks[1].label, "a bit") == 0);
+    CHECK(strtod(al->x.ticks.ticks[2].label, NULL) == 7);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cl);
+    orgfig_column_unref(ct);
+    orgfig_figure_free(f);
+}
+
+TEST(layout_bar_labels_rotate_when_crowded)
+{
+    orgfig_figure *f = tb_figure(320, 240, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value labs[8];
+    const char *names[] = {"January", "February", "March", "April",
+                           "May",     "June",     "July",  "August"};
+    double v[8];
+    for (int i = 0; i < 8; i++) {
+        labs[i] = tb_str(names[i]);
+        v[i] = i + 1;
+    }
+    orgfig_column *cv = tb_column(v, 8);
+    orgfig_value args[] = {tb_list(labs, 8), tb_col(cv)};
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args, 2, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    CHECK(L.axes[0].x.rotate == 45 || L.axes[0].x.rotate == 90);
+    CHECK(L.axes[0].x.ticks.n == 8);
+    CHECK(check_layout(&L, "bars") == 0);
+    /* The value axis starts at 0 (no margin below the bars). */
+    CHECK(L.axes[0].y.v0 == 0);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cv);
+    orgfig_figure_free(f);
+}
