@@ -84,8 +84,9 @@ check-valgrind: $(BUILD)/test-core
 # with -fsanitize=address,undefined (into build/asan/); see tools/asan.sh.
 check-asan:
 	@mkdir -p $(RESULTS)
-	@sh tools/run-suite.sh asan-core $(RESULTS) sh tools/asan.sh core
-	@sh tools/run-suite.sh asan-ert $(RESULTS) sh tools/asan.sh ert
+	@sh tools/run-suite.sh asan-core $(RESULTS) sh tools/asan.sh core; c=$$?; \
+	  sh tools/run-suite.sh asan-ert $(RESULTS) sh tools/asan.sh ert; e=$$?; \
+	  [ $$c = 0 ] && [ $$e = 0 ]
 
 # libFuzzer (clang) over every tests/fuzz/fuzz_*.c for FUZZ_SECONDS each,
 # from the seed corpus tests/fuzz/corpus/NAME/; a crash is copied into
