@@ -3,11 +3,11 @@
  * Three ways to draw, chosen per render:
  *  - cairo paths (SVG/PDF, few points, or a size per point);
  *  - sprite stamping (PNG, more than orgfig_scatter_sprite_min points):
- *    one marker is rendered with cairo into a small A8 coverage mask at
- *    the device size, then composited with premultiplied OVER at each
- *    point's rounded device position, inside the axes box.  Rounding
- *    moves a marker by at most half a device pixel, which is below what
- *    the eye sees at the sizes used; tests compare it with cairo's output;
+ *    one marker is rendered with cairo into small A8 coverage masks, one
+ *    per 1/8-pixel sub-pixel offset (64 in all), then composited with
+ *    premultiplied OVER at each point's position rounded to 1/8 device
+ *    pixel, inside the axes box.  That moves a marker by at most 1/16
+ *    pixel; tests compare the result with cairo's own drawing;
  *  - :density t: points are counted per device pixel in a uint32 grid and
  *    the log-scaled counts are painted once through the colormap.
  * Both fast paths touch each point once and allocate nothing per point. */
@@ -19,7 +19,7 @@
 
 size_t orgfig_scatter_sprite_min = 5000;
 
-#define PHASES 4
+#define PHASES 8
 
 typedef struct scatter_priv {
     double size; /* marker area in points^2 (matplotlib's s) */
@@ -278,8 +278,8 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     int mstride = cairo_format_stride_for_width(CAIRO_FORMAT_A8, side);
     if (mstride < 0)
         return orgfig_fail(err, ORGFIG_E_RENDER, "orgfig-render: marker too large");
-    /* PHASES x PHASES sprites, one per quarter-pixel offset, so a marker
-     * lands within 1/8 device pixel of where cairo would draw it. */
+    /* PHASES x PHASES sprites, one per 1/8-pixel offset, so a marker
+     * lands within 1/16 device pixel of where cairo would draw it. */
     size_t one = (size_t)mstride * (size_t)side;
     unsigned char *mask = orgfig_alloc_array(&a->fig->meter, one, PHASES * PHASES, true,
                                              "marker sprites", err);
@@ -349,7 +349,7 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         if (!(px > cx0 - half - 1 && px < cx1 + half + 1 && py > cy0 - half - 1 &&
               py < cy1 + half + 1))
             continue;
-        /* Nearest quarter pixel, carrying into the whole part (px is
+        /* Nearest 1/8 pixel, carrying into the whole part (px is
          * bounded here, so a cast with a correction is floor). */
         long qx = (long)(px * PHASES + 0.5), qy = (long)(py * PHASES + 0.5);
         qx -= px * PHASES + 0.5 < (double)qx;

@@ -290,7 +290,8 @@ TEST(render_hist_heights)
     orgfig_column *c = tb_column(d, 12);
     orgfig_value a[] = {tb_col(c)};
     orgfig_column *range = seq(0, 4);
-    orgfig_prop p[] = {{"bins", num(4)}, {"color", tb_str("#ff0000")}, {"range", colv(range)}};
+    orgfig_prop p[] = {
+        {"bins", num(4)}, {"color", tb_str("#ff0000")}, {"range", colv(range)}};
     CHECK(orgfig_figure_plot(f, ORGFIG_HIST, a, 1, p, 3, &err) == ORGFIG_OK);
     orgfig_column_unref(range);
     orgfig_layout L;
@@ -482,4 +483,200 @@ TEST(render_poll_busy_and_quit)
     CHECK(orgfig_figure_render(f, NULL, &out, &err) == ORGFIG_OK);
     orgfig_buf_free(&out);
     orgfig_figure_free(f);
+}
+
+/* ---- every plot type, every allocation failing in turn ---- */
+
+static orgfig_figure *
+kitchen_sink(void)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop fp[] = {{"width", num(500)},
+                        {"height", num(400)},
+                        {"rows", num(2)},
+                        {"cols", num(2)},
+                        {"suptitle", tb_str("all kinds")}};
+    orgfig_figure *f = orgfig_figure_new(fp, 5, &err);
+    if (f == NULL)
+        return NULL;
+    size_t n = 6000; /* more than the sprite threshold */
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = sin(i * 0.37) * 3;
+        y[i] = cos(i * 0.11) * 2 + x[i];
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    free(x);
+    free(y);
+    orgfig_value xy[] = {colv(cx), colv(cy)};
+    orgfig_prop l0[] = {{"axes", num(0)},
+                        {"label", tb_str("line")},
+                        {"marker", tb_sym("circle")},
+                        {"dash", tb_sym("dashed")}};
+    double ly[] = {1, 3, NAN, 2, 5};
+    line(f, NULL, ly, 5, l0, 4, &err);
+    orgfig_prop l1[] = {{"axes", num(0)},
+                        {"yaxis", tb_sym("right")},
+                        {"step", tb_sym("post")},
+                        {"label", tb_str("right")}};
+    line(f, NULL, ly, 5, l1, 4, &err);
+    orgfig_value hv[] = {num(2)}, tv[] = {num(1), num(2), tb_str("text")};
+    orgfig_prop a0[] = {{"axes", num(0)}, {"label", tb_str("h")}};
+    orgfig_figure_plot(f, ORGFIG_HLINE, hv, 1, a0, 2, &err);
+    orgfig_figure_plot(f, ORGFIG_VLINE, hv, 1, a0, 1, &err);
+    orgfig_figure_plot(f, ORGFIG_TEXT, tv, 3, a0, 1, &err);
+    orgfig_prop s1[] = {{"axes", num(1)},
+                        {"color", colv(cy)},
+                        {"colorbar", tb_t},
+                        {"label", tb_str("pts")}};
+    orgfig_figure_plot(f, ORGFIG_SCATTER, xy, 2, s1, 4, &err);
+    orgfig_prop s2[] = {{"axes", num(1)}, {"density", tb_t}};
+    orgfig_figure_plot(f, ORGFIG_SCATTER, xy, 2, s2, 2, &err);
+    orgfig_value labs[] = {tb_str("a"), tb_str("b"), tb_str("c")};
+    double bv[] = {1, -2, 3};
+    orgfig_column *cb = tb_column(bv, 3);
+    orgfig_value ba[] = {tb_list(labs, 3), colv(cb)};
+    orgfig_prop b1[] = {{"axes", num(2)},
+                        {"group", tb_t},
+                        {"label", tb_str("g1")},
+                        {"edgecolor", tb_str("black")}};
+    orgfig_prop b2[] = {{"axes", num(2)}, {"group", tb_t}, {"label", tb_str("g2")}};
+    orgfig_prop b3[] = {{"axes", num(2)}, {"stack", tb_t}};
+    orgfig_figure_plot(f, ORGFIG_BAR, ba, 2, b1, 4, &err);
+    orgfig_figure_plot(f, ORGFIG_BAR, ba, 2, b2, 3, &err);
+    orgfig_figure_plot(f, ORGFIG_BAR, ba, 2, b3, 2, &err);
+    orgfig_value ha[] = {colv(cx)};
+    orgfig_prop h1[] = {{"axes", num(3)}, {"label", tb_str("hist")}};
+    orgfig_prop h2[] = {{"axes", num(3)},
+                        {"histtype", tb_sym("step")},
+                        {"cumulative", tb_t},
+                        {"density", tb_t}};
+    orgfig_figure_plot(f, ORGFIG_HIST, ha, 1, h1, 2, &err);
+    orgfig_figure_plot(f, ORGFIG_HIST, ha, 1, h2, 4, &err);
+    orgfig_prop set0[] = {{"axes", num(0)},
+                          {"legend", tb_sym("outside")},
+                          {"grid", tb_t},
+                          {"title", tb_str("lines")},
+                          {"y2label", tb_str("right")}};
+    orgfig_figure_set(f, set0, 5, &err);
+    orgfig_prop set2[] = {{"axes", num(2)}, {"legend", tb_t}, {"xlabel", tb_str("cat")}};
+    orgfig_figure_set(f, set2, 3, &err);
+    orgfig_prop set3[] = {{"axes", num(3)}, {"yscale", tb_sym("log")}, {"legend", tb_t}};
+    orgfig_figure_set(f, set3, 3, &err);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+    orgfig_column_unref(cb);
+    if (err.status != ORGFIG_OK)
+        fprintf(stderr, "  kitchen sink: %s\n", err.msg);
+    return f;
+}
+
+TEST(render_fault_injection_every_allocation)
+{
+    orgfig_figure *f = kitchen_sink();
+    REQUIRE(f);
+    CHECK(orgfig_figure_nartists(f) == 12);
+    static const orgfig_format formats[] = {ORGFIG_FORMAT_PNG, ORGFIG_FORMAT_SVG,
+                                            ORGFIG_FORMAT_PDF};
+    for (size_t fi = 0; fi < 3; fi++) {
+        orgfig_render_opts o = {formats[fi], -1, false, NULL, NULL, NULL};
+        size_t held = orgfig_memory_stats().bytes, fbytes = orgfig_figure_bytes(f);
+        int failures = 0;
+        for (uint64_t k = 1; k < 100000; k++) {
+            orgfig_err err = ORGFIG_ERR_INIT;
+            orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+            orgfig_alloc_fail_at(k);
+            orgfig_status st = orgfig_figure_render(f, &o, &out, &err);
+            bool injected = !orgfig_alloc_fail_pending();
+            orgfig_alloc_fail_at(0);
+            if (st == ORGFIG_OK) {
+                CHECK(!injected); /* an injected failure must not be swallowed */
+                CHECK(out.len > 0);
+                orgfig_buf_free(&out);
+                break;
+            }
+            failures++;
+            if (st != ORGFIG_E_NOMEM)
+                fprintf(stderr, "  format %zu, allocation %llu: %s %s\n", fi,
+                        (unsigned long long)k, orgfig_status_name(st), err.msg);
+            CHECK(st == ORGFIG_E_NOMEM);
+            CHECK(out.len == 0 && out.data == NULL);
+            CHECK(orgfig_memory_stats().bytes == held);
+            CHECK(orgfig_figure_bytes(f) == fbytes);
+            CHECK(!f->busy);
+        }
+        CHECK(failures > 20);
+        /* And it renders fine afterwards. */
+        test_image img;
+        if (formats[fi] == ORGFIG_FORMAT_PNG) {
+            REQUIRE(render_png(f, &img));
+            CHECK(img.w == 500 && img.h == 400);
+            test_image_free(&img);
+        }
+    }
+    orgfig_figure_free(f);
+}
+
+TEST(render_scatter_sprites_match_cairo)
+{
+    /* The same 6000 opaque markers, stamped from sprites and drawn by
+     * cairo.  Sprites are placed on the nearest 1/8 pixel (at most
+     * 1/16 px off), so only anti-aliased edge pixels differ a little: we
+     * allow 0.2% of the pixels to differ by more than 32 in a channel
+     * (measured: at most 0.04%, for the thin strokes of x), which still
+     * catches a marker of the wrong size, color, position or clipping
+     * (one misplaced marker alone changes about 0.1%). */
+    size_t n = 6000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    REQUIRE(x && y);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = fmod(i * 0.6180339887, 1.0) * 12 - 1; /* some outside the limits */
+        y[i] = fmod(i * 0.7548776662, 1.0) * 12 - 1;
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    free(x);
+    free(y);
+    static const char *const markers[] = {"circle", "square", "triangle", "x"};
+    for (int scale = 1; scale <= 2; scale++) {
+        for (int m = 0; m < 4; m++) {
+            orgfig_figure *f = fig(300, 240, scale);
+            REQUIRE(f);
+            orgfig_err err = ORGFIG_ERR_INIT;
+            orgfig_value a[] = {colv(cx), colv(cy)};
+            orgfig_prop p[] = {{"marker", tb_sym(markers[m])}, {"size", num(20)}};
+            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
+            set_limits(f, 0, 10, 0, 10);
+            test_image sprites, paths;
+            size_t saved = orgfig_scatter_sprite_min;
+            orgfig_scatter_sprite_min = 100;
+            bool ok1 = render_png(f, &sprites);
+            orgfig_scatter_sprite_min = (size_t)-1;
+            bool ok2 = render_png(f, &paths);
+            orgfig_scatter_sprite_min = saved;
+            REQUIRE(ok1 && ok2);
+            long differ = 0, total = (long)sprites.w * sprites.h, colored = 0;
+            for (int yy = 0; yy < sprites.h; yy++) {
+                for (int xx = 0; xx < sprites.w; xx++) {
+                    const unsigned char *p1 = test_px(&sprites, xx, yy),
+                                        *p2 = test_px(&paths, xx, yy);
+                    int d = 0;
+                    for (int c = 0; c < 3; c++)
+                        d = abs(p1[c] - p2[c]) > d ? abs(p1[c] - p2[c]) : d;
+                    differ += d > 32;
+                    colored +=
+                        test_px_near(&sprites, xx, yy, BLUE[0], BLUE[1], BLUE[2], 10);
+                }
+            }
+            if (differ * 500 > total || getenv("ORGFIG_TEST_VERBOSE"))
+                fprintf(stderr, "  %s x%d: %ld of %ld pixels differ\n", markers[m], scale,
+                        differ, total);
+            CHECK(differ * 500 <= total);
+            CHECK(colored > total / 20); /* the markers are really there */
+            test_image_free(&sprites);
+            test_image_free(&paths);
+            orgfig_figure_free(f);
+        }
+    }
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
 }
