@@ -170,6 +170,11 @@ m4_loop(m4_ctx *c, int xkind, bool yf32, size_t lo, size_t hi, const orgfig_hook
 {
     size_t i = lo, polled = lo;
     while (i < hi) {
+        if (i - polled >= POLL_EVERY) {
+            if (hooks && hooks->poll && hooks->poll(hooks->ctx))
+                return orgfig_fail(c->err, ORGFIG_E_QUIT, "%s: interrupted", fn);
+            polled = i;
+        }
         double y = get_y(c, yf32, i);
         if (!finite_fast(y)) {
             c->gap_pending = c->out->n > 0;

@@ -367,6 +367,17 @@ TEST(m4_poll_and_fault_injection)
     CHECK(orgfig_m4_decimate(NULL, y, &o, &h, &out, "orgfig-line", &err) ==
           ORGFIG_E_QUIT);
     CHECK(calls == 2 && out.n == 0);
+    /* A long stretch of NaN polls too. */
+    orgfig_column *nan = orgfig_column_new(n, ORGFIG_F32, &err);
+    REQUIRE(nan != NULL);
+    for (size_t i = 0; i < n; i++)
+        orgfig_column_put(nan, i, NAN);
+    calls = 0;
+    orgfig_err_clear(&err);
+    CHECK(orgfig_m4_decimate(NULL, nan, &o, &h, &out, "orgfig-line", &err) ==
+          ORGFIG_E_QUIT);
+    CHECK(calls == 2);
+    orgfig_column_unref(nan);
     orgfig_m4_out_free(&out);
     /* Every allocation (the first reservation, then growth for the many
      * gaps) may fail: a clean error each time, then success. */
