@@ -74,6 +74,13 @@ Data whose first column is not numeric is always drawn as bars."
                  (const hist) (const box))
   :group 'orgfig)
 
+(defcustom orgfig-region-module-bytes (* 256 1024)
+  "Regions larger than this many characters are parsed by the module.
+`orgfig-plot-region' then hands the text to the module's CSV reader
+through a temporary file instead of parsing it in Lisp."
+  :type 'integer
+  :group 'orgfig)
+
 (defcustom orgfig-csv-lisp-max-bytes (* 4 1024 1024)
   "Largest CSV file, in bytes, that the Lisp fallback reader accepts.
 The fallback is only used when the module's `orgfig-read-csv' is
@@ -351,7 +358,9 @@ axis, or the bars and pie slices).  YS is a list of vectors of
 numbers (or orgfig columns), NAMES their legend labels (a list of
 strings or nils) and XNAME the x axis label.  TITLE, YLIM and
 XLIM set the axes title and limits."
-  (let* ((n (orgfig--series-length (car ys)))
+  (let* ((names (append names (make-list (max 0 (- (length ys) (length names)))
+                                         nil)))
+         (n (orgfig--series-length (car ys)))
          (xs (or x (orgfig--index-vector n)))
          (cats (and categories (vconcat categories)))
          (several (cdr ys))
@@ -449,7 +458,15 @@ padded to the same length with empty strings."
 
 (defun orgfig--transpose (rows)
   "Transpose ROWS, a list of equally long lists."
-  (and rows (apply #'cl-mapcar #'list rows)))
+  (when rows
+    (let ((cols (make-vector (length (car rows)) nil)))
+      (dolist (r rows)
+        (let ((i 0))
+          (dolist (c r)
+            (when (< i (length cols))
+              (aset cols i (cons c (aref cols i))))
+            (setq i (1+ i)))))
+      (mapcar #'nreverse (append cols nil)))))
 
 (defun orgfig--kind-from-options (opts)
   "Return the plot kind that the #+PLOT options OPTS ask for.
@@ -669,7 +686,21 @@ to the #+PLOT line to write the figure to a file"))
 
 ;;;; Region
 
+(defun orgfig--trim (string)
+  "Return STRING without surrounding blanks (fast when there are none)."
+  (if (or (string-empty-p string)
+          (and (not (memq (aref string 0) '(?\s ?\t)))
+               (not (memq (aref string (1- (length string))) '(?\s ?\t)))))
+      string
+    (string-trim string)))
+
 (defun orgfig--split-csv-line (line sep)
+  "Split LINE at SEP, honouring double-quoted fields; trim the fields."
+  (if (not (string-search "\"" line))
+      (mapcar #'orgfig--trim (split-string line (string sep)))
+    (orgfig--split-quoted-line line sep)))
+
+(defun orgfig--split-quoted-line (line sep)
   "Split LINE at SEP, honouring double-quoted fields; trim the fields."
   (let ((fields nil) (i 0) (len (length line)) (cur nil) (quoted nil))
     (while (< i len)
@@ -755,11 +786,14 @@ index.  Return a plist as `orgfig--table-plot-spec' does."
 That is when it holds a comma or semicolon, or when every non-blank
 line holds the same number (at least one) of tabs."
   (or (string-match-p "[,;]" text)
-      (let ((counts (delete-dups
-                     (mapcar (lambda (l) (cl-count ?\t l))
-                             (cl-remove-if #'string-blank-p
-                                           (split-string text "\r?\n"))))))
-        (and (= (length counts) 1) (> (car counts) 0)))))
+      (and (string-search "\t" text)
+           (let ((count nil) (same t))
+             (dolist (l (split-string text "\r?\n" t))
+               (unless (string-blank-p l)
+                 (let ((n (cl-count ?\t l)))
+                   (if count (unless (= n count) (setq same nil))
+                     (setq count n)))))
+             (and same count (> count 0))))))
 
 (defun orgfig--region-plot-spec (text)
   "Return what to plot for the region TEXT (see `orgfig-plot-region')."
@@ -768,14 +802,30 @@ line holds the same number (at least one) of tabs."
       (let ((parsed (orgfig--parse-delimited text)))
         (unless (cdr parsed) (user-error "The region holds no data rows"))
         (orgfig--columns-plot-spec (car parsed) (cdr parsed)))
-    (let ((words (split-string text "[ \t\n\r\f]+" t)))
-      (dolist (w words)
-        (unless (orgfig--number-string-p w)
-          (user-error "The region is not numeric: %S is not a number" w)))
-      (list :kind orgfig-plot-region-kind
-            :ys (list (vconcat (mapcar (lambda (w) (float (string-to-number w)))
-                                       words)))
-            :names (list nil)))))
+    (list :kind orgfig-plot-region-kind
+          :ys (list (with-temp-buffer
+                      (insert text)
+                      (orgfig--scan-numbers (point-min) (point-max))))
+          :names (list nil))))
+
+(defun orgfig--scan-numbers (beg end)
+  "Return the blank-separated numbers between BEG and END as a vector.
+Signal a `user-error' naming the first word that is not a number.
+The scan keeps no word alive, so garbage collection stays cheap on
+millions of numbers."
+  (save-excursion
+    (goto-char beg)
+    (let ((vals nil) (blank " \t\n\r\f"))
+      (skip-chars-forward blank end)
+      (while (< (point) end)
+        (let* ((start (point))
+               (word (progn (skip-chars-forward (concat "^" blank) end)
+                            (buffer-substring-no-properties start (point)))))
+          (unless (string-match-p orgfig--number-regexp word)
+            (user-error "The region is not numeric: %S is not a number" word))
+          (push (float (string-to-number word)) vals))
+        (skip-chars-forward blank end))
+      (vconcat (nreverse vals)))))
 
 (defun orgfig--draw-spec (fig spec &optional title)
   "Draw SPEC (from a *-plot-spec function) on FIG with TITLE."
@@ -795,17 +845,74 @@ commas or semicolons, or with the same number of tabs on every
 line, is read as CSV/TSV: an optional header row names the
 columns, the first column is x and the others are y series; when
 the first column is not numeric it names the rows of a bar chart.
-The figure is shown with `orgfig-view' and closed with its buffer."
+The figure is shown with `orgfig-view' and closed with its buffer.
+Regions larger than `orgfig-region-module-bytes' are parsed by the
+module's CSV reader, so their numbers never enter the Lisp heap."
   (interactive "r")
-  (let* ((spec (orgfig--region-plot-spec (buffer-substring-no-properties beg end)))
+  (let* ((text (buffer-substring-no-properties beg end))
          (orgfig-creation-context
           (format "%s:%d-%d (region)" (buffer-name) (line-number-at-pos beg)
-                  (line-number-at-pos end)))
-         (fig (orgfig-figure)))
-    (condition-case err
-        (orgfig--draw-spec fig spec)
-      (error (orgfig-close fig) (signal (car err) (cdr err))))
-    (orgfig-view fig t)))
+                  (line-number-at-pos end))))
+    (or (and (fboundp 'orgfig-read-csv)
+             (> (length text) orgfig-region-module-bytes)
+             (orgfig--plot-region-module text))
+        (let ((spec (orgfig--region-plot-spec text)))
+          (orgfig--view-new-figure (lambda (fig) (orgfig--draw-spec fig spec)))))))
+
+(cl-defun orgfig--plot-region-module (text)
+  "Plot the region TEXT through a temporary file and `orgfig-read-csv'.
+Return the viewer buffer, or nil when TEXT needs the Lisp reader
+\(its first column is text)."
+  (let ((file (make-temp-file "orgfig-region-" nil ".csv"))
+        (delimited (orgfig--delimited-text-p text))
+        header ds)
+    (unwind-protect
+        (progn
+          (with-temp-buffer
+            (insert text)
+            (goto-char (point-min))
+            (unless delimited
+              ;; A character no number has: name the word it is in.
+              (when (re-search-forward "[^-+0-9.eE \t\n\r\f]" nil t)
+                (let ((end (progn (skip-chars-forward "^ \t\n\r\f") (point)))
+                      (start (progn (skip-chars-backward "^ \t\n\r\f") (point))))
+                  (user-error "The region is not numeric: %S is not a number"
+                              (buffer-substring-no-properties start end))))
+              ;; One number per line: a one-column CSV without header.
+              (goto-char (point-min))
+              (while (re-search-forward
+                      "[ \t\r\f][ \t\r\f\n]*\\|\n[ \t\r\f\n]+" nil t)
+                (replace-match "\n" t t)))
+            (let ((coding-system-for-write 'utf-8-unix))
+              (write-region nil nil file nil 'silent)))
+          (let* ((sample (and delimited
+                              (orgfig--split-delimited
+                               (substring text 0 (min (length text) 65536)))))
+                 (rows (if (and sample (> (length text) 65536))
+                           (butlast (cdr sample)) (cdr sample))))
+            (setq header (and delimited (orgfig--header-row-p sample)))
+            (let ((cols (orgfig--transpose (if header rows sample))))
+              (when (and delimited (cdr cols)
+                         (not (orgfig--numeric-column-p (car cols))))
+                ;; Text labels: leave it to the Lisp reader.
+                (cl-return-from orgfig--plot-region-module nil))
+              (cl-loop for c in (cdr cols) for i from 1
+                       unless (orgfig--numeric-column-p c)
+                       do (user-error "Column %s is not numeric"
+                                      (or (nth i (car sample)) (1+ i))))))
+          (setq ds (orgfig-read-csv file :header (and header t)))
+          (let* ((names (orgfig-column-names ds))
+                 (columns (mapcar (lambda (n) (orgfig-column ds n)) names))
+                 (several (cdr columns)))
+            (orgfig--view-new-figure
+             (lambda (fig)
+               (orgfig--draw fig orgfig-plot-region-kind
+                             (and several (car columns))
+                             (if several (cdr columns) columns)
+                             :names (and header (if several (cdr names) names))
+                             :xname (and header several (car names)))))))
+      (when ds (orgfig-close ds))
+      (delete-file file))))
 
 ;;;; CSV files
 

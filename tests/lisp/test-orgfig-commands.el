@@ -393,6 +393,31 @@
                                                 :type 'user-error))))
     (should (= (orgfig-test-figure-count) before))))
 
+(ert-deftest orgfig-commands/plot-region-module-path ()
+  "Large regions go through the module's reader with the same results."
+  (skip-unless (fboundp 'orgfig-read-csv))
+  (let ((orgfig-region-module-bytes 0)
+        (before (orgfig-test-figure-count)))
+    (orgfig-test-cleanup-viewers
+      (let* ((buf (orgfig-test-region-plot "1 2\t3\n\n 4.5  -1e1\n"))
+             (fig (buffer-local-value 'orgfig-view--figure buf)))
+        (should (= (plist-get (orgfig-figure-info fig) :artists) 1)))
+      (let* ((buf (orgfig-test-region-plot "t,up,down\n0,1,5\n1,2,4\n2,3,3\n"))
+             (fig (buffer-local-value 'orgfig-view--figure buf)))
+        (should (= (plist-get (orgfig-figure-info fig) :artists) 2)))
+      ;; A text first column falls back to the Lisp reader: bars.
+      (let* ((buf (orgfig-test-region-plot "name,n\na,1\nb,2\n"))
+             (fig (buffer-local-value 'orgfig-view--figure buf)))
+        (should (= (plist-get (orgfig-figure-info fig) :artists) 1))))
+    (should (string-match-p "not numeric.*\"x7\""
+                            (cadr (should-error (orgfig-test-region-plot "1 2 x7 4")
+                                                :type 'user-error))))
+    (should-error (orgfig-test-region-plot "x,y\n1,2\n2,zz\n") :type 'user-error)
+    (should (= (orgfig-test-figure-count) before))
+    ;; No temporary file is left behind.
+    (should-not (directory-files temporary-file-directory nil
+                                 "\\`orgfig-region-.*\\.csv\\'"))))
+
 ;;;; orgfig-plot-csv-file
 
 (ert-deftest orgfig-commands/plot-csv-file ()
