@@ -338,5 +338,19 @@
             (should (string-match-p "not built" (cadr err)))))
       (delete-directory orgfig--directory t))))
 
+(ert-deftest orgfig-module-exports-only-its-entry-points ()
+  "Hidden visibility: the module exports init and the GPL symbol only."
+  (skip-unless (executable-find "nm"))
+  (let* ((file (expand-file-name (concat "orgfig-module" module-file-suffix)
+                                 orgfig--directory))
+         (out (with-temp-buffer
+                (call-process "nm" nil t nil "-D" "--defined-only" file)
+                (buffer-string)))
+         (syms (cl-loop for line in (split-string out "\n" t)
+                        for f = (split-string line)
+                        when (= (length f) 3) collect (nth 2 f))))
+    (should (equal (sort syms #'string<)
+                   '("emacs_module_init" "plugin_is_GPL_compatible")))))
+
 (provide 'test-orgfig)
 ;;; test-orgfig.el ends here
