@@ -483,10 +483,10 @@ Return (COLUMNS . MS) where MS is the time `orgfig-pack' took."
   "Time REPS renders of workload NAME from COLS and DATA.
 Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
 :size (WIDTH . HEIGHT) and :gcs (collections during timed regions)."
-  (let (ms build cpu png small-ms small-png (gcs 0))
+  (let (ms build cpu png small-ms small-png (gcs 0) (gc-ms 0.0))
     (dotimes (_ reps)
       (garbage-collect)
-      (let* ((g0 gcs-done)
+      (let* ((g0 gcs-done) (ge0 gc-elapsed)
              (c0 (get-internal-run-time))
              (t0 (orgfig-bench--now))
              (fig (orgfig-figure :width 800 :height 600 :scale 1))
@@ -495,7 +495,8 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
              (out (orgfig-render fig))
              (t2 (orgfig-bench--now))
              (c1 (get-internal-run-time)))
-        (setq gcs (+ gcs (- gcs-done g0)))
+        (setq gcs (+ gcs (- gcs-done g0))
+              gc-ms (+ gc-ms (* 1000 (- gc-elapsed ge0))))
         (push (* 1000 (float-time (time-subtract c1 c0))) cpu)
         (push (* 1000 (- t2 t0)) ms)
         (push (* 1000 (- t1 t0)) build)
@@ -509,7 +510,7 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
         (orgfig-close fig)))
     (list :ms (nreverse ms) :build (nreverse build) :cpu (nreverse cpu)
           :png (length png) :small-png small-png :small-ms small-ms
-          :size (orgfig-bench--png-size png) :gcs gcs)))
+          :size (orgfig-bench--png-size png) :gcs gcs :gc-ms gc-ms)))
 
 (defun orgfig-bench--load-times (name data)
   "Time loading workload NAME's file with the data readers, if they exist.
@@ -547,12 +548,17 @@ DATA is the generated data.  Return a plist :binary MS :csv MS."
              (gen-s (- (orgfig-bench--now) t0)))
         (orgfig-bench--write-files name data)
         (let* ((packed (orgfig-bench--columns name data))
-               (loads (orgfig-bench--load-times name data))
-               (reps (orgfig-bench--time-reps name (car packed) data
-                                              orgfig-bench-reps)))
-          (append reps loads
-                  (list :pack (cdr packed) :gen gen-s
-                        :hwm (orgfig-bench--proc-status "VmHWM"))))))))
+               (loads (orgfig-bench--load-times name data)))
+          ;; Drop the Lisp vectors before timing: the data is in columns
+          ;; now, and a garbage collection during a rep would otherwise
+          ;; mark millions of the harness's own floats.
+          (setq data (list :labels (plist-get data :labels)))
+          (garbage-collect)
+          (let ((reps (orgfig-bench--time-reps name (car packed) data
+                                               orgfig-bench-reps)))
+            (append reps loads
+                    (list :pack (cdr packed) :gen gen-s
+                          :hwm (orgfig-bench--proc-status "VmHWM")))))))))
 
 (defun orgfig-bench--run-many-figs ()
   "Run many_figs: 1000 x (800x600 figure, 100-point line, PNG, close)."
@@ -723,7 +729,8 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
               (let ((sz (plist-get r :size)) (g (plist-get r :gcs)))
                 (string-join
                  (delq nil (list (and sz (format "%dx%d" (car sz) (cdr sz)))
-                                 (and g (> g 0) (format "%d GCs in timed reps" g))
+                                 (and g (> g 0) (format "%d GCs (%.0f ms) in the timed reps"
+                                                       g (plist-get r :gc-ms)))
                                  (plist-get r :error)))
                  "; "))))))
 
