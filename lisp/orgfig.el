@@ -659,7 +659,7 @@ Every plot function accepts a column wherever it accepts a sequence."
   (and (user-ptrp obj) (orgfig--mod-dataset-p obj)))
 
 (defun orgfig--register-dataset (ds)
-  "Record the new dataset DS like a figure, so automatic close finds it."
+  "Record the new dataset DS like a figure, for the automatic close."
   (orgfig--register ds (list :created (float-time) :where orgfig-creation-context))
   ds)
 
