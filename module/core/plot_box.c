@@ -158,8 +158,10 @@ box_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
             p->out = o;
             cap = ncap;
         }
-        memcpy(p->out + nout, v, s->nlow * sizeof(double));
-        memcpy(p->out + nout + s->nlow, v + n - s->nhigh, s->nhigh * sizeof(double));
+        if (k > 0) { /* p->out is NULL until the first outlier */
+            memcpy(p->out + nout, v, s->nlow * sizeof(double));
+            memcpy(p->out + nout + s->nlow, v + n - s->nhigh, s->nhigh * sizeof(double));
+        }
         nout += k;
         p->out0[b + 1] = nout;
         orgfig_free(v);
