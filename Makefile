@@ -20,7 +20,7 @@ ADAPTER   = module/orgfig-module.c
 EMACS_BATCH = $(EMACS) -Q --batch -L lisp -L tests/lisp
 
 .PHONY: all module deps deps-test deps-dev demo test test-c test-lisp test-gui \
-        check-valgrind check-asan fuzz fuzz-regress bench bench-peers gallery test-lint format clean
+        check-valgrind check-asan fuzz fuzz-regress bench bench-peers gallery gallery-readme test-lint format clean
 
 all: module
 
@@ -113,6 +113,16 @@ bench-peers: module
 	@mkdir -p $(BUILD)
 	@sh bench/peers-deps.sh
 	$(EMACS) -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-peers-batch
+
+# The plot gallery (issue 3): one PNG per plot type and feature in
+# GALLERY_DIR with an index.org showing each next to its snippet;
+# `make gallery-readme' redraws the few committed docs/images/.
+GALLERY_DIR ?= gallery
+gallery: module
+	$(EMACS) -Q --batch -L lisp -l examples/gallery.el -f orgfig-gallery-batch $(GALLERY_DIR)
+
+gallery-readme: module
+	$(EMACS) -Q --batch -L lisp -l examples/gallery.el -f orgfig-gallery-batch --readme
 
 test: deps-test
 	@rm -rf $(RESULTS)
