@@ -14,6 +14,8 @@
 #include "props.h"
 #include "render.h"
 
+bool orgfig_line_decimate = true;
+
 const char *const orgfig_marker_names[] = {"none",    "circle", "square", "triangle",
                                            "diamond", "plus",   "x",      NULL};
 const char *const orgfig_dash_names[] = {"solid", "dashed", "dotted", "dashdot", NULL};
@@ -456,6 +458,120 @@ emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
     }
 }
 
+/* The same decimation for the common case (float64, linear axes) with
+ * direct array access, comparing in data units and mapping only the four
+ * points kept per column.  Returns false when it does not apply. */
+static bool
+emit_m4_fast(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
+{
+    orgfig_column *xc = a->cols[0], *yc = a->cols[1];
+    if (dc->mx.log || dc->my.log || yc->dtype != ORGFIG_F64 ||
+        (xc && xc->dtype != ORGFIG_F64))
+        return false;
+    const double *X = xc ? xc->data : NULL, *Y = yc->data;
+    size_t n = yc->n;
+    /* Column coordinate of x: q = qo + qk * x (device pixels). */
+    double qk = dc->mx.k * dc->scale, qo = dc->mx.off * dc->scale;
+    bool open = false;
+    long col = 0;
+    double fx = 0, fy = 0, lx = 0, ly = 0, mnx = 0, mny = 0, mxx = 0, mxy = 0;
+    size_t imn = 0, imx = 0;
+#define FLUSH()                                                                          \
+    do {                                                                                 \
+        pb_point(b, orgfig_map_apply(&dc->mx, fx), orgfig_map_apply(&dc->my, fy));       \
+        double ax_ = imn < imx ? mnx : mxx, ay_ = imn < imx ? mny : mxy;                 \
+        double bx_ = imn < imx ? mxx : mnx, by_ = imn < imx ? mxy : mny;                 \
+        pb_point(b, orgfig_map_apply(&dc->mx, ax_), orgfig_map_apply(&dc->my, ay_));     \
+        pb_point(b, orgfig_map_apply(&dc->mx, bx_), orgfig_map_apply(&dc->my, by_));     \
+        pb_point(b, orgfig_map_apply(&dc->mx, lx), orgfig_map_apply(&dc->my, ly));       \
+    } while (0)
+    size_t i = 0;
+    while (i < n && !b->quit) {
+        double xv = X ? X[i] : (double)i, yv = Y[i];
+        if (!(xv - xv == 0 && yv - yv == 0)) { /* NaN or infinite */
+            if (open)
+                FLUSH();
+            open = false;
+            pb_break(b);
+            i++;
+            continue;
+        }
+        double q = qo + qk * xv;
+        if (q > 1e15 || q < -1e15)
+            q = q > 0 ? 1e15 : -1e15;
+        long c = (long)q;
+        c -= q < (double)c;
+        if (open && c == col) {
+            /* Unreachable after the inner loop except at the rounding
+             * edge of a column boundary; treat as the same column. */
+        } else {
+            if (open)
+                FLUSH();
+            open = true;
+            col = c;
+            fx = mnx = mxx = xv;
+            fy = mny = mxy = yv;
+            imn = imx = i;
+        }
+        lx = xv;
+        ly = yv;
+        if (yv < mny) {
+            mny = yv;
+            mnx = xv;
+            imn = i;
+        }
+        if (yv > mxy) {
+            mxy = yv;
+            mxx = xv;
+            imx = i;
+        }
+        /* X is sorted: the column lasts while x is below its end. */
+        double xend = ((qk > 0 ? (double)c + 1 : (double)c) - qo) / qk;
+        i++;
+        if (X) {
+            while (i < n && X[i] < xend) {
+                double v = Y[i];
+                if (!(v - v == 0))
+                    break;
+                if (v < mny) {
+                    mny = v;
+                    mnx = X[i];
+                    imn = i;
+                } else if (v > mxy) {
+                    mxy = v;
+                    mxx = X[i];
+                    imx = i;
+                }
+                i++;
+            }
+            lx = X[i - 1];
+            ly = Y[i - 1];
+        } else {
+            while (i < n && (double)i < xend) {
+                double v = Y[i];
+                if (!(v - v == 0))
+                    break;
+                if (v < mny) {
+                    mny = v;
+                    mnx = (double)i;
+                    imn = i;
+                } else if (v > mxy) {
+                    mxy = v;
+                    mxx = (double)i;
+                    imx = i;
+                }
+                i++;
+            }
+            lx = (double)(i - 1);
+            ly = Y[i - 1];
+        }
+    }
+    if (open)
+        FLUSH();
+#undef FLUSH
+    return true;
+}
+
 static double
 line_width_px(const orgfig_artist *a)
 {
@@ -531,10 +647,13 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             sorted = xc->sorted;
         }
         double devw = dc->box.w * dc->scale;
-        if (sorted && p->step == 0 && (double)yc->n > 4 * devw + 16)
-            emit_m4(&b, a, dc);
-        else
+        if (orgfig_line_decimate && sorted && p->step == 0 &&
+            (double)yc->n > 4 * devw + 16) {
+            if (!emit_m4_fast(&b, a, dc))
+                emit_m4(&b, a, dc);
+        } else {
             emit_full(&b, a, dc, p->step);
+        }
         if (b.quit || orgfig_draw_poll(dc, b.n % CHUNK, err) != ORGFIG_OK) {
             cairo_new_path(cr);
             return err->status;

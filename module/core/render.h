@@ -124,6 +124,9 @@ void orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f, const orgfig
 /* plot_scatter.c: PNG scatters with more points than this stamp sprites
  * instead of drawing cairo paths (a variable so tests can compare both). */
 extern size_t orgfig_scatter_sprite_min;
+/* plot_line.c: false turns the M4 decimation of large sorted lines off
+ * (tests compare both). */
+extern bool orgfig_line_decimate;
 
 /* Pixel access for stamping into a PNG target (dc->pixels != NULL). */
 void orgfig_draw_pixels_begin(orgfig_draw_ctx *dc);
