@@ -449,6 +449,43 @@ TEST(fill_between_pixels_and_gaps)
     orgfig_figure_free(f);
 }
 
+TEST(fill_between_clips_far_vertices)
+{
+    /* A band around y = x whose vertices lie a billion data units (about
+     * 1e11 pixels) outside a zoomed view: polygons are clipped before
+     * cairo's fixed-point coordinates could wrap. */
+    orgfig_figure *f = fig(300, 300);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[] = {-1e9, 1e9}, lo[] = {-1e9 - 1, 1e9 - 1}, hi[] = {-1e9 + 1, 1e9 + 1};
+    orgfig_column *cx = col(x, 2), *cl = col(lo, 2), *ch = col(hi, 2);
+    orgfig_value args[] = {colv(cx), colv(cl), colv(ch)};
+    orgfig_prop p[] = {{"color", str("red")}};
+    REQUIRE(orgfig_figure_plot(f, ORGFIG_FILL_BETWEEN, args, 3, p, 1, &err) == ORGFIG_OK);
+    orgfig_value l[] = {num(-2), num(2)};
+    orgfig_prop sp[] = {{"xlim", listv(l, 2)}, {"ylim", listv(l, 2)}};
+    REQUIRE(setp(f, sp, 2) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    test_image img;
+    REQUIRE(render_img(f, &img));
+    int px, py;
+    data_px(&L, 0, 0, &px, &py);
+    CHECK(test_px_near(&img, px, py, 255, 0, 0, 2));
+    data_px(&L, 1.5, 1.2, &px, &py);
+    CHECK(test_px_near(&img, px, py, 255, 0, 0, 2));
+    data_px(&L, 0, 1.5, &px, &py);
+    CHECK(test_px_near(&img, px, py, 255, 255, 255, 2));
+    data_px(&L, 0, -1.5, &px, &py);
+    CHECK(test_px_near(&img, px, py, 255, 255, 255, 2));
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cl);
+    orgfig_column_unref(ch);
+    orgfig_figure_free(f);
+}
+
 /* ---- errorbar ---- */
 
 TEST(errorbar_symmetric_and_asymmetric)
