@@ -6,11 +6,14 @@
  * are clipped (Liang-Barsky) to the axes box grown by a wide margin before
  * they reach cairo, whose fixed-point coordinates would wrap far outside.
  * For large data with sorted X (or no X), each device-pixel column keeps
- * only its first, lowest, highest and last point (M4 decimation), which
- * draws the same pixels as the full line at a fraction of the cost. */
+ * only its first, lowest, highest and last point (M4 decimation, from
+ * decimate.h; a local version handles log y, where values <= 0 must
+ * break the line), which inks the same pixels as the full line at a
+ * fraction of the cost. */
 #include <math.h>
 #include <string.h>
 
+#include "decimate.h"
 #include "props.h"
 #include "render.h"
 
@@ -374,7 +377,8 @@ emit_full(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc, int step)
     }
 }
 
-/* M4 decimation for sorted x: per device-pixel column keep first, min,
+/* M4 decimation for sorted x on a log y axis: per device-pixel column
+ * keep first, min,
  * max, last (in that order of x, with min/max in index order). */
 static void
 emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
@@ -458,118 +462,38 @@ emit_m4(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
     }
 }
 
-/* The same decimation for the common case (float64, linear axes) with
- * direct array access, comparing in data units and mapping only the four
- * points kept per column.  Returns false when it does not apply. */
-static bool
-emit_m4_fast(pathb *b, const orgfig_artist *a, const orgfig_draw_ctx *dc)
+/* Decimate with decimate.h (the data layer's M4, which also restricts
+ * the work to the visible x range by binary search) and emit the result. */
+static orgfig_status
+emit_m4_shared(pathb *b, const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
     orgfig_column *xc = a->cols[0], *yc = a->cols[1];
-    if (dc->mx.log || dc->my.log || yc->dtype != ORGFIG_F64 ||
-        (xc && xc->dtype != ORGFIG_F64))
-        return false;
-    const double *X = xc ? xc->data : NULL, *Y = yc->data;
-    size_t n = yc->n;
-    /* Column coordinate of x: q = qo + qk * x (device pixels). */
-    double qk = dc->mx.k * dc->scale, qo = dc->mx.off * dc->scale;
-    bool open = false;
-    long col = 0;
-    double fx = 0, fy = 0, lx = 0, ly = 0, mnx = 0, mny = 0, mxx = 0, mxy = 0;
-    size_t imn = 0, imx = 0;
-#define FLUSH()                                                                          \
-    do {                                                                                 \
-        pb_point(b, orgfig_map_apply(&dc->mx, fx), orgfig_map_apply(&dc->my, fy));       \
-        double ax_ = imn < imx ? mnx : mxx, ay_ = imn < imx ? mny : mxy;                 \
-        double bx_ = imn < imx ? mxx : mnx, by_ = imn < imx ? mxy : mny;                 \
-        pb_point(b, orgfig_map_apply(&dc->mx, ax_), orgfig_map_apply(&dc->my, ay_));     \
-        pb_point(b, orgfig_map_apply(&dc->mx, bx_), orgfig_map_apply(&dc->my, by_));     \
-        pb_point(b, orgfig_map_apply(&dc->mx, lx), orgfig_map_apply(&dc->my, ly));       \
-    } while (0)
-    size_t i = 0;
-    while (i < n && !b->quit) {
-        double xv = X ? X[i] : (double)i, yv = Y[i];
-        if (!(xv - xv == 0 && yv - yv == 0)) { /* NaN or infinite */
-            if (open)
-                FLUSH();
-            open = false;
+    double devw = dc->box.w * dc->scale;
+    orgfig_m4_opts mo = {dc->vx0, dc->vx1, (int)fmin(1e6, fmax(1, ceil(devw))),
+                         dc->mx.log};
+    orgfig_hooks hooks = {dc->opts ? dc->opts->poll : NULL, NULL,
+                          dc->opts ? dc->opts->ctx : NULL};
+    orgfig_m4_out out = ORGFIG_M4_OUT_INIT(&a->fig->meter);
+    if (orgfig_m4_decimate(xc, yc, &mo, &hooks, &out, "orgfig-render", err) !=
+        ORGFIG_OK) {
+        orgfig_m4_out_free(&out);
+        return err->status;
+    }
+    if (out.unsorted) {
+        orgfig_m4_out_free(&out);
+        emit_full(b, a, dc, 0);
+        return ORGFIG_OK;
+    }
+    for (size_t i = 0; i < out.n && !b->quit; i++) {
+        double xv = out.xy[2 * i], yv = out.xy[2 * i + 1];
+        if (isnan(xv) || isnan(yv) || (dc->mx.log && !(xv > 0))) {
             pb_break(b);
-            i++;
             continue;
         }
-        double q = qo + qk * xv;
-        if (q > 1e15 || q < -1e15)
-            q = q > 0 ? 1e15 : -1e15;
-        long c = (long)q;
-        c -= q < (double)c;
-        if (open && c == col) {
-            /* Unreachable after the inner loop except at the rounding
-             * edge of a column boundary; treat as the same column. */
-        } else {
-            if (open)
-                FLUSH();
-            open = true;
-            col = c;
-            fx = mnx = mxx = xv;
-            fy = mny = mxy = yv;
-            imn = imx = i;
-        }
-        lx = xv;
-        ly = yv;
-        if (yv < mny) {
-            mny = yv;
-            mnx = xv;
-            imn = i;
-        }
-        if (yv > mxy) {
-            mxy = yv;
-            mxx = xv;
-            imx = i;
-        }
-        /* X is sorted: the column lasts while x is below its end. */
-        double xend = ((qk > 0 ? (double)c + 1 : (double)c) - qo) / qk;
-        i++;
-        if (X) {
-            while (i < n && X[i] < xend) {
-                double v = Y[i];
-                if (!(v - v == 0))
-                    break;
-                if (v < mny) {
-                    mny = v;
-                    mnx = X[i];
-                    imn = i;
-                } else if (v > mxy) {
-                    mxy = v;
-                    mxx = X[i];
-                    imx = i;
-                }
-                i++;
-            }
-            lx = X[i - 1];
-            ly = Y[i - 1];
-        } else {
-            while (i < n && (double)i < xend) {
-                double v = Y[i];
-                if (!(v - v == 0))
-                    break;
-                if (v < mny) {
-                    mny = v;
-                    mnx = (double)i;
-                    imn = i;
-                } else if (v > mxy) {
-                    mxy = v;
-                    mxx = (double)i;
-                    imx = i;
-                }
-                i++;
-            }
-            lx = (double)(i - 1);
-            ly = Y[i - 1];
-        }
+        pb_point(b, orgfig_map_apply(&dc->mx, xv), orgfig_map_apply(&dc->my, yv));
     }
-    if (open)
-        FLUSH();
-#undef FLUSH
-    return true;
+    orgfig_m4_out_free(&out);
+    return ORGFIG_OK;
 }
 
 static double
@@ -649,8 +573,12 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         double devw = dc->box.w * dc->scale;
         if (orgfig_line_decimate && sorted && p->step == 0 &&
             (double)yc->n > 4 * devw + 16) {
-            if (!emit_m4_fast(&b, a, dc))
-                emit_m4(&b, a, dc);
+            if (dc->my.log) {
+                emit_m4(&b, a, dc); /* values <= 0 must break the line, not be extremes */
+            } else if (emit_m4_shared(&b, a, dc, err) != ORGFIG_OK) {
+                cairo_new_path(cr);
+                return err->status;
+            }
         } else {
             emit_full(&b, a, dc, p->step);
         }

@@ -710,7 +710,7 @@ TEST(render_decimated_line_matches_full_line)
      * column's first, lowest, highest and last point, so it inks the same
      * pixels as drawing every segment, up to one pixel at the band's
      * slanted edges (where the full line's many crossing segments shade
-     * the anti-aliased edge more).  Measured: 1.2-2.6% of the pixels
+     * the anti-aliased edge more).  Measured: 1.1-2.1% of the pixels
      * differ by more than 64 in a channel, all on those edges. */
     size_t n = 100000;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
