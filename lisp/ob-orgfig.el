@@ -397,6 +397,7 @@ replace all of them when the block runs again."
 
 (fset 'org-babel-expand-body:orgfig #'orgfig-babel-expand-body)
 
+;;;###autoload
 (defun org-babel-execute:orgfig (body params)
   "Execute the orgfig source block BODY with header arguments PARAMS.
 Evaluate BODY as lexical Emacs Lisp with `fig' bound to a new figure

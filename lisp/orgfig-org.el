@@ -223,9 +223,17 @@ the image is stale); after the change (AFTER non-nil) delete it."
     (orgfig-org--flush (overlay-get ov 'orgfig-image))))
 
 (defun orgfig-org--live-overlays ()
-  "Return the live orgfig overlays of the current buffer."
-  (setq orgfig-org--overlays
-        (cl-remove-if-not #'overlay-buffer orgfig-org--overlays))
+  "Return the live orgfig overlays of the current buffer.
+Overlays that died without orgfig's help (text deleted with
+modification hooks inhibited, `delete-overlay' by other code) have
+their image flushed now and are forgotten."
+  (let (live)
+    (dolist (ov orgfig-org--overlays)
+      (if (overlay-buffer ov)
+          (push ov live)
+        (orgfig-org--flush (overlay-get ov 'orgfig-image))
+        (overlay-put ov 'orgfig-image nil)))
+    (setq orgfig-org--overlays (nreverse live)))
   (let ((all orgfig-org--overlays))
     ;; Also any overlay a copied buffer or an older version left behind.
     (dolist (ov (overlays-in (point-min) (point-max)))

@@ -91,6 +91,24 @@
           (should (memq i2 flushed))
           (should-not (overlay-buffer ov2)))))))
 
+(ert-deftest orgfig-org-dead-overlay-flushed ()
+  "An overlay deleted behind orgfig's back still gets its image flushed."
+  (with-temp-buffer
+    (insert "abc\ndef\n")
+    (let ((i1 (orgfig-png-image (orgfig-org-test--png)))
+          (i2 (orgfig-png-image (orgfig-org-test--png))))
+      (orgfig-display-image 1 4 i1)
+      (orgfig-display-image 5 8 i2)
+      (orgfig-org-test-spy-flush flushed
+        ;; No modification hooks: the overlay just evaporates.
+        (let ((inhibit-modification-hooks t))
+          (delete-region 1 4))
+        (should (null flushed))
+        (should (= 1 (length (orgfig-org-test-overlays))))
+        ;; The next orgfig operation flushes it, and only it.
+        (should (= 0 (orgfig-remove-images 1 2)))
+        (should (equal flushed (list i1)))))))
+
 (ert-deftest orgfig-org-kill-buffer-flushes ()
   (let ((img (orgfig-png-image (orgfig-org-test--png)))
         (buf (generate-new-buffer "orgfig-kill")))
@@ -176,6 +194,29 @@
       (orgfig-remove-images)
       (should (equal (orgfig-redisplay-buffer) '(0 . 1)))
       (should (null (orgfig-org-test-overlays))))))
+
+(ert-deftest orgfig-org-revert-shows-again ()
+  "After `revert-buffer' the cached figures are shown again."
+  (let* ((dir (make-temp-file "orgfig-revert" t))
+         (file (expand-file-name "r.org" dir))
+         (org-confirm-babel-evaluate nil))
+    (unwind-protect
+        (progn
+          (with-temp-file file (insert orgfig-org-test--block))
+          (with-current-buffer (find-file-noselect file)
+            (unwind-protect
+                (progn
+                  (orgfig-org-test-execute)
+                  (save-buffer)
+                  (let ((old (car (orgfig-org-test-overlays))))
+                    (orgfig-org-test-spy-flush flushed
+                      (revert-buffer t t)
+                      (should (memq (overlay-get old 'display) flushed)))
+                    (should-not (overlay-buffer old)))
+                  (should (= 1 (length (orgfig-org-test-overlays)))))
+              (set-buffer-modified-p nil)
+              (kill-buffer))))
+      (delete-directory dir t))))
 
 (ert-deftest orgfig-org-terminal ()
   "Without image support results are inserted, no overlay, one message."
