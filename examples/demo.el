@@ -72,6 +72,10 @@ A figure under named results is NAME.png, others figure-N.png."
                    (org-babel-execute-buffer)
                    (org-display-inline-images)
                    (goto-char (point-min))
+                   ;; Start on the first figure.
+                   (when (re-search-forward "^#\\+name: revenue-and-cost" nil t)
+                     (beginning-of-line)
+                     (set-window-start nil (point)))
                    (set-buffer-modified-p nil)
                    (message "orgfig tour: C-c C-c in a block runs it again")))))
 
