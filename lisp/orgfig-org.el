@@ -124,8 +124,10 @@ Entries whose ID is in the list KEEP are never dropped."
           (cl-decf bytes (orgfig-org--entry-bytes e))
           (remhash (orgfig-org--entry-id e) orgfig-org--cache))))))
 
-(defvar orgfig-org--recent nil
-  "IDs stored by the block now running; eviction spares them.")
+(defvar orgfig-org--recent :none
+  "IDs stored by the block now running; eviction spares them.
+The value is `:none' outside blocks, where only the entry just
+stored is spared.")
 
 (defun orgfig-cache-store (png &rest props)
   "Store the PNG bytes of a figure in the cache and return its ID.
@@ -148,8 +150,10 @@ beyond `orgfig-image-cache-size'."
     (when (plist-get props :pdf)
       (setf (orgfig-org--entry-pdf entry) (plist-get props :pdf)))
     (puthash id entry orgfig-org--cache)
-    (push id orgfig-org--recent)
-    (orgfig-org--evict orgfig-org--recent)
+    (when (listp orgfig-org--recent)
+      (push id orgfig-org--recent))
+    (orgfig-org--evict (cons id (and (listp orgfig-org--recent)
+                                     orgfig-org--recent)))
     id))
 
 (defun orgfig-cache-lookup (id)

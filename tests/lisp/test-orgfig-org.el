@@ -139,6 +139,14 @@
     (should-not (orgfig-cache-lookup idb))
     (should (orgfig-cache-lookup idc))
     (should (<= (plist-get (orgfig-cache-info) :bytes) 2500))
+    ;; Outside blocks nothing accumulates: only the new entry is spared.
+    (let ((orgfig-image-cache-size 1500))
+      (should (eq orgfig-org--recent :none))
+      (orgfig-cache-store a)
+      (should (eq orgfig-org--recent :none))
+      (setq idb (orgfig-cache-store b))
+      (should (= 1 (plist-get (orgfig-cache-info) :entries)))
+      (should (orgfig-cache-lookup idb)))
     ;; Size 0 keeps only what the current block stored.
     (let ((orgfig-image-cache-size 0) (orgfig-org--recent nil))
       (orgfig-cache-store b)
