@@ -150,6 +150,12 @@ The limit is enforced in C: an allocation that would pass it signals
                   (file delimiter header comment select type skip max))
 (declare-function orgfig--mod-read-binary "ext:orgfig-module.c"
                   (file type ncols big-endian))
+(declare-function orgfig--mod-stream-line "ext:orgfig-module.c"
+                  (fig spec xcol ycol props))
+(declare-function orgfig--mod-stream-hist "ext:orgfig-module.c"
+                  (fig spec col props))
+(declare-function orgfig--mod-stream-density "ext:orgfig-module.c"
+                  (fig spec xcol ycol props))
 
 ;;;; Loading and building the module
 
@@ -490,6 +496,7 @@ axis, `:y2label', `:y2lim' and `:y2scale'."
 
 (defun orgfig--plot (fig kind args props)
   "Add a plot of KIND to FIG with data ARGS (a vector) and PROPS."
+  (orgfig--reject-file-sources kind args)
   (orgfig--mod-plot fig kind args
                     (orgfig--props-vector (format "orgfig-%s" kind) props)))
 
@@ -499,8 +506,13 @@ X and Y are sequences of numbers or columns; X nil means 0, 1, ...
 A NaN in either splits the line.  PROPS: `:label', `:color', `:width'
 \(line width), `:dash' (solid, dashed, dotted, dashdot), `:marker'
 \(none, circle, square, triangle, diamond, plus, x), `:marker-size',
-`:step' (pre, post, mid), `:alpha', `:axes', `:yaxis' (left, right)."
-  (orgfig--plot fig 'line (vector x y) props))
+`:step' (pre, post, mid), `:alpha', `:axes', `:yaxis' (left, right).
+Y (and X) may also be file sources of one file (`orgfig-file-source'):
+the file is then streamed and only a decimated line is kept; a
+streamed X must be sorted."
+  (if (or (orgfig-file-source-p x) (orgfig-file-source-p y))
+      (orgfig--stream 'line fig x y props)
+    (orgfig--plot fig 'line (vector x y) props)))
 
 (defun orgfig-scatter (fig x y &rest props)
   "Draw a marker at each point X, Y on FIG; return FIG.
@@ -508,8 +520,15 @@ PROPS: `:size' (marker area in points², one number or one per point),
 `:color' (a color, or numbers mapped through `:cmap' between `:vmin'
 and `:vmax'), `:colorbar', `:marker', `:alpha', `:label', `:axes' and
 `:density' (t: count points per pixel and color the counts, for
-millions of points)."
-  (orgfig--plot fig 'scatter (vector x y) props))
+millions of points).  With `:density' t, X and Y may be file sources
+of one file (`orgfig-file-source'), streamed into a grid of counts."
+  (if (or (orgfig-file-source-p x) (orgfig-file-source-p y))
+      (progn
+        (unless (plist-get props :density)
+          (signal 'orgfig-invalid-data
+                  (list "orgfig-scatter: a file source is only streamed with :density t")))
+        (orgfig--stream 'density fig x y props))
+    (orgfig--plot fig 'scatter (vector x y) props)))
 
 (defun orgfig-bar (fig labels values &rest props)
   "Draw one bar per element of LABELS with height VALUES on FIG; return FIG.
@@ -523,8 +542,14 @@ beside other grouped bars), `:stack' (t: stack on the previous bars),
   "Draw a histogram of the numbers DATA on FIG; return FIG.
 PROPS: `:bins' (a count, or auto for the Freedman-Diaconis rule),
 `:range' ((LO HI)), `:density', `:cumulative', `:histtype' (bar or
-step), `:color', `:alpha', `:label', `:axes'."
-  (orgfig--plot fig 'hist (vector data) props))
+step), `:color', `:alpha', `:label', `:axes'.
+DATA may also be a file source (`orgfig-file-source'): the file is
+streamed, twice unless both `:range' and a bin count are given, and
+only the counts are kept; `:bins' auto then estimates the
+Freedman-Diaconis width from a sample of 65536 values."
+  (if (orgfig-file-source-p data)
+      (orgfig--stream 'hist fig nil data props)
+    (orgfig--plot fig 'hist (vector data) props)))
 
 (defun orgfig-heatmap (fig matrix &rest props)
   "Draw MATRIX (a sequence of rows of numbers) as colored cells on FIG.
@@ -737,6 +762,157 @@ and `:live'."
 (defun orgfig-column-names (dataset)
   "Return the column names of DATASET."
   (plist-get (orgfig--mod-dataset-info dataset) :columns))
+
+;;;; Streaming file sources
+
+(cl-defstruct (orgfig-file-source
+               (:constructor orgfig--file-source-create)
+               (:copier nil))
+  "One column of a file, which plot functions stream instead of loading.
+Make one with `orgfig-file-source'."
+  file column format type columns big-endian delimiter header comment)
+
+(defconst orgfig--file-source-keys
+  '(:column :format :type :columns :big-endian :delimiter :header :comment)
+  "Properties `orgfig-file-source' accepts.")
+
+(defun orgfig--file-source-format (file)
+  "Guess the format of FILE from its extension: csv or binary."
+  (if (member (downcase (or (file-name-extension file) "")) '("bin" "f64" "f32"))
+      'binary
+    'csv))
+
+(defun orgfig-file-source (file &rest props)
+  "Return a file source: column `:column' of FILE, for streaming plots.
+`orgfig-line', `orgfig-hist' and `orgfig-scatter' with `:density' t
+accept a file source wherever they accept data: they read the file in
+C, once or twice, in bounded memory, and keep only what they draw (a
+decimated line, histogram counts, a grid of counts), so files larger
+than memory can be plotted.  Nothing is read here: the source only
+names the data, and FILE must exist and be readable.
+PROPS:
+  :column      a column name (string) or 0-based index (default 0)
+  :format      csv or binary; default binary for the extensions .bin,
+               .f64 and .f32, csv otherwise
+  :delimiter   CSV: a one-character string (default: detected)
+  :header      CSV: nil when the first line is data (columns are then
+               named \"1\", \"2\", ...); default t
+  :comment     CSV: lines starting with this character are skipped
+               (default \"#\"; nil for none)
+  :type        binary: float64 (default; float32 for .f32 files)
+  :columns     binary: the number of interleaved columns (default 1)
+  :big-endian  binary: non-nil when the file is big-endian.
+Signal `orgfig-file-error' when FILE cannot be read and
+`orgfig-invalid-data' for bad properties."
+  (let ((props (append (orgfig--props-vector "orgfig-file-source" props) nil))
+        (fn "orgfig-file-source"))
+    (unless (stringp file)
+      (signal 'wrong-type-argument (list 'stringp file)))
+    (let ((unknown (cl-set-difference (cl-loop for (k _v) on props by #'cddr collect k)
+                                      orgfig--file-source-keys)))
+      (when unknown
+        (signal 'orgfig-invalid-data
+                (list (format "%s: unknown property %s (known: %s)" fn (car unknown)
+                              (mapconcat #'symbol-name orgfig--file-source-keys " "))
+                      (car unknown)))))
+    (let* ((path (expand-file-name file))
+           (format (or (plist-get props :format) (orgfig--file-source-format path)))
+           (type (or (plist-get props :type)
+                     (if (equal (downcase (or (file-name-extension path) "")) "f32")
+                         'float32
+                       'float64)))
+           (columns (or (plist-get props :columns) 1))
+           (column (or (plist-get props :column) 0)))
+      (unless (and (file-readable-p path) (not (file-directory-p path)))
+        (signal 'orgfig-file-error
+                (list (format "%s: cannot read %s" fn path) file)))
+      (unless (memq format '(csv binary))
+        (signal 'orgfig-invalid-data
+                (list (format "%s: :format must be csv or binary" fn) format)))
+      (unless (memq type '(float64 float32))
+        (signal 'orgfig-invalid-data
+                (list (format "%s: :type must be float64 or float32" fn) type)))
+      (unless (and (natnump columns) (<= 1 columns 4096))
+        (signal 'orgfig-invalid-data
+                (list (format "%s: :columns must be from 1 to 4096" fn) columns)))
+      (unless (or (stringp column) (natnump column))
+        (signal 'orgfig-invalid-data
+                (list (format "%s: :column must be a name or a 0-based index" fn)
+                      column)))
+      (dolist (key '(:delimiter :comment))
+        (let ((v (plist-get props key)))
+          (unless (or (null v) (and (stringp v) (= (length v) 1)))
+            (signal 'orgfig-invalid-data
+                    (list (format "%s: %s must be a one-character string" fn key) v)))))
+      (when (eq format 'binary)
+        (when (and (natnump column) (>= column columns))
+          (signal 'orgfig-invalid-data
+                  (list (format "%s: :column %d out of range (the file has %d %s)"
+                                fn column columns
+                                (if (= columns 1) "column" "columns"))
+                        column)))
+        (let ((size (file-attribute-size (file-attributes path)))
+              (row (* columns (if (eq type 'float32) 4 8))))
+          (when (and (integerp size) (/= 0 (% size row)))
+            (signal 'orgfig-invalid-data
+                    (list (format "%s: %s has %d bytes, not a multiple of %d (one row)"
+                                  fn path size row)
+                          file)))))
+      (orgfig--file-source-create
+       :file path :column column :format format :type type :columns columns
+       :big-endian (plist-get props :big-endian)
+       :delimiter (plist-get props :delimiter)
+       :header (if (plist-member props :header) (plist-get props :header) t)
+       :comment (if (plist-member props :comment) (plist-get props :comment) "#")))))
+
+(defun orgfig--file-source-spec (src)
+  "Return the vector the module's stream functions take for SRC."
+  (vector (encode-coding-string (orgfig-file-source-file src)
+                                (or file-name-coding-system 'utf-8))
+          (orgfig-file-source-format src)
+          (orgfig-file-source-delimiter src)
+          (and (orgfig-file-source-header src) t)
+          (orgfig-file-source-comment src)
+          (orgfig-file-source-type src)
+          (orgfig-file-source-columns src)
+          (and (orgfig-file-source-big-endian src) t)))
+
+(defun orgfig--file-source-same-file-p (a b)
+  "Return non-nil if file sources A and B read the same file the same way."
+  (equal (orgfig--file-source-spec a) (orgfig--file-source-spec b)))
+
+(defun orgfig--stream (what fig x y props)
+  "Stream file source Y (and X, nil or a source of the same file) onto FIG.
+WHAT is line, hist (X is then nil) or density; PROPS are the plot
+properties."
+  (let ((fn (if (eq what 'density) "orgfig-scatter" (format "orgfig-%s" what))))
+    (unless (orgfig-file-source-p y)
+      (signal 'orgfig-invalid-data
+              (list (format "%s: Y must be a file source when X is one" fn) y)))
+    (when (or x (eq what 'density))
+      (unless (and (orgfig-file-source-p x) (orgfig--file-source-same-file-p x y))
+        (signal 'orgfig-invalid-data
+                (list (format "%s: X and Y must be file sources of the same file" fn)
+                      x))))
+    (orgfig--check-figure fig)
+    (let ((pv (orgfig--props-vector fn props))
+          (spec (orgfig--file-source-spec y))
+          (xcol (and x (orgfig-file-source-column x)))
+          (ycol (orgfig-file-source-column y)))
+      (pcase what
+        ('line (orgfig--mod-stream-line fig spec xcol ycol pv))
+        ('hist (orgfig--mod-stream-hist fig spec ycol pv))
+        (_ (orgfig--mod-stream-density fig spec xcol ycol pv))))))
+
+(defun orgfig--reject-file-sources (kind args)
+  "Signal `orgfig-invalid-data' if plot data ARGS of KIND hold a file source."
+  (when (cl-some (lambda (a)
+                   (or (orgfig-file-source-p a)
+                       (and (proper-list-p a) (cl-some #'orgfig-file-source-p a))))
+                 args)
+    (signal 'orgfig-invalid-data
+            (list (format "orgfig-%s: file sources are streamed only by orgfig-line, \
+orgfig-hist and orgfig-scatter with :density t" kind)))))
 
 (orgfig--ensure-module)
 

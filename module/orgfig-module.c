@@ -1281,6 +1281,184 @@ Forgfig_test_fail_alloc(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *arg
 }
 
 /* ---------------------------------------------------------------------- */
+/* Streaming file sources (issue 5).                                       */
+/*                                                                         */
+/* orgfig-line, orgfig-hist and orgfig-scatter :density t given an         */
+/* `orgfig-file-source' call these instead of orgfig--mod-plot: the core   */
+/* (core/stream.h) streams the file in bounded memory and adds an artist   */
+/* built from the aggregates.  SPEC is the vector the Lisp side makes:     */
+/*   [FILE FORMAT DELIMITER HEADER COMMENT TYPE NCOLS BIG-ENDIAN]          */
+/* FILE an encoded file name, FORMAT csv or binary, DELIMITER and COMMENT  */
+/* one-character strings or nil, HEADER t/nil, TYPE float64 or float32,    */
+/* NCOLS the interleaved columns of a binary file.  A column is a string   */
+/* (its name) or a natural number (0-based index).                         */
+
+#include "core/stream.h"
+
+static bool
+stream_spec(emacs_env *env, emacs_value spec, scratch *s, const char *fn,
+            orgfig_stream_src *out)
+{
+    char msg[160];
+    if (!env->eq(env, env->type_of(env, spec), Qvector) ||
+        env->vec_size(env, spec) != 8) {
+        if (!CHECK_EXIT(env)) {
+            snprintf(msg, sizeof msg, "%s: bad file source specification", fn);
+            signal_message(env, Qorgfig_invalid_data, msg, spec);
+        }
+        return false;
+    }
+    emacs_value v[8];
+    for (ptrdiff_t i = 0; i < 8; i++) {
+        v[i] = env->vec_get(env, spec, i);
+        if (CHECK_EXIT(env))
+            return false;
+    }
+    orgfig_stream_src src = {NULL, ORGFIG_STREAM_CSV, ORGFIG_CSV_OPTS_INIT,
+                             ORGFIG_BINARY_OPTS_INIT};
+    size_t plen;
+    if (!convert_string(env, v[0], s, &src.path, &plen))
+        return false;
+    if (strlen(src.path) != plen) {
+        snprintf(msg, sizeof msg, "%s: the file name contains a NUL byte", fn);
+        signal_message(env, Qorgfig_invalid_data, msg, v[0]);
+        return false;
+    }
+    if (env->eq(env, v[1], env->intern(env, "binary")))
+        src.format = ORGFIG_STREAM_BINARY;
+    snprintf(msg, sizeof msg, "%s: :delimiter", fn);
+    if (!get_char_arg(env, v[2], s, msg, &src.csv.delimiter))
+        return false;
+    src.csv.header = env->is_not_nil(env, v[3]);
+    snprintf(msg, sizeof msg, "%s: :comment", fn);
+    if (!get_char_arg(env, v[4], s, msg, &src.csv.comment))
+        return false;
+    src.bin.dtype =
+        env->eq(env, v[5], env->intern(env, "float32")) ? ORGFIG_F32 : ORGFIG_F64;
+    snprintf(msg, sizeof msg, "%s: :columns", fn);
+    if (!get_size_arg(env, v[6], 1, msg, &src.bin.ncols))
+        return false;
+    if (src.bin.ncols == 0 || src.bin.ncols > 4096) {
+        snprintf(msg, sizeof msg, "%s: :columns must be from 1 to 4096", fn);
+        signal_message(env, Qorgfig_invalid_data, msg, v[6]);
+        return false;
+    }
+    src.bin.big_endian = env->is_not_nil(env, v[7]);
+    *out = src;
+    return !CHECK_EXIT(env);
+}
+
+/* A column selector: a string name or a 0-based index. */
+static bool
+stream_column(emacs_env *env, emacs_value v, scratch *s, const char *fn,
+              orgfig_csv_select *out)
+{
+    orgfig_value key;
+    if (!convert_value(env, v, s, MAX_NESTING, &key))
+        return false;
+    *out = (orgfig_csv_select){NULL, 0, 0};
+    if (key.type == ORGFIG_V_STR) {
+        out->name = key.str;
+        out->len = key.len;
+        return true;
+    }
+    if (key.type == ORGFIG_V_NUM && key.is_int && key.num >= 0 && key.num < 1e15) {
+        out->index = (int64_t)key.num;
+        return true;
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "%s: a file source's :column must be a name (string) or a 0-based index",
+             fn);
+    signal_message(env, Qorgfig_invalid_data, msg, v);
+    return false;
+}
+
+enum { STREAM_LINE, STREAM_HIST, STREAM_DENSITY };
+
+/* The common body: ARGS are FIG SPEC then one or two columns then PROPS. */
+static emacs_value
+stream_plot(emacs_env *env, emacs_value *args, int what)
+{
+    static const char *const fns[] = {"orgfig-line", "orgfig-hist", "orgfig-scatter"};
+    const char *fn = fns[what];
+    orgfig_figure *f = usable_figure(env, args[0], fn);
+    if (f == NULL)
+        return NULL;
+    scratch s = {0};
+    emacs_value result = NULL;
+    orgfig_stream_src src;
+    orgfig_csv_select c0, c1;
+    bool has_x = what != STREAM_HIST && env->is_not_nil(env, args[2]);
+    emacs_value pv = args[what == STREAM_HIST ? 3 : 4];
+    orgfig_prop *props;
+    size_t nprops;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    if (what == STREAM_DENSITY && !has_x) {
+        signal_message(env, Qorgfig_invalid_data,
+                       "orgfig-scatter: X must be a column of the file source", NULL);
+        goto out;
+    }
+    if (!stream_spec(env, args[1], &s, fn, &src))
+        goto out;
+    if (has_x && !stream_column(env, args[2], &s, fn, &c0))
+        goto out;
+    if (what != STREAM_HIST && !stream_column(env, args[3], &s, fn, &c1))
+        goto out;
+    if (what == STREAM_HIST && !stream_column(env, args[2], &s, fn, &c0))
+        goto out;
+    if (!convert_props(env, pv, &s, &props, &nprops))
+        goto out;
+    if (orgfig_figure_usable(f, fn, &err) != ORGFIG_OK) {
+        signal_core_error(env, &err, args[0], NULL);
+        goto out;
+    }
+    poll_ctx pc = {env, 0};
+    orgfig_hooks hooks = {poll_quit, report_progress, &pc};
+    orgfig_status st;
+    if (what == STREAM_LINE)
+        st = orgfig_stream_line(f, &src, has_x ? &c0 : NULL, &c1, props, nprops, &hooks,
+                                &err);
+    else if (what == STREAM_HIST)
+        st = orgfig_stream_hist(f, &src, &c0, props, nprops, &hooks, &err);
+    else
+        st = orgfig_stream_density(f, &src, &c0, &c1, props, nprops, &hooks, &err);
+    if (st == ORGFIG_OK) {
+        result = args[0];
+    } else {
+        call_values cv = {NULL, 0, pv};
+        signal_core_error(env, &err, args[0], &cv);
+    }
+out:
+    scratch_free(&s);
+    return result;
+}
+
+/* (orgfig--mod-stream-line FIG SPEC XCOL YCOL PROPS): XCOL nil: row numbers. */
+static emacs_value
+Forgfig_stream_line(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                    void *data UNUSED)
+{
+    return stream_plot(env, args, STREAM_LINE);
+}
+
+/* (orgfig--mod-stream-hist FIG SPEC COL PROPS) */
+static emacs_value
+Forgfig_stream_hist(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                    void *data UNUSED)
+{
+    return stream_plot(env, args, STREAM_HIST);
+}
+
+/* (orgfig--mod-stream-density FIG SPEC XCOL YCOL PROPS) */
+static emacs_value
+Forgfig_stream_density(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                       void *data UNUSED)
+{
+    return stream_plot(env, args, STREAM_DENSITY);
+}
+
+/* ---------------------------------------------------------------------- */
 /* Initialization.                                                         */
 
 static void
@@ -1389,6 +1567,16 @@ emacs_module_init(struct emacs_runtime *runtime)
     defun(env, "orgfig--mod-test-fail-alloc", 1, 1, Forgfig_test_fail_alloc,
           "Make the Nth core allocation from now fail (0 disables).  For tests."
           "\n\n(fn N)");
+    /* Streaming file sources. */
+    defun(env, "orgfig--mod-stream-line", 5, 5, Forgfig_stream_line,
+          "Stream a line from the file SPEC (columns XCOL, nil for row numbers, and"
+          " YCOL) onto FIG.\n\n(fn FIG SPEC XCOL YCOL PROPS)");
+    defun(env, "orgfig--mod-stream-hist", 4, 4, Forgfig_stream_hist,
+          "Stream a histogram of column COL of the file SPEC onto FIG."
+          "\n\n(fn FIG SPEC COL PROPS)");
+    defun(env, "orgfig--mod-stream-density", 5, 5, Forgfig_stream_density,
+          "Stream a density plot of columns XCOL and YCOL of the file SPEC onto FIG."
+          "\n\n(fn FIG SPEC XCOL YCOL PROPS)");
     if (CHECK_EXIT(env))
         return 4;
     emacs_value feature = env->intern(env, "orgfig-module");

@@ -964,6 +964,33 @@ check_props(orgfig_figure *f, orgfig_kind kind, const char *fn, const orgfig_pro
     return orgfig_props_check(fn, props, nprops, common_keys, cls->props, err);
 }
 
+/* Validate PROPS exactly as a plot of KIND on F would, before the long
+ * streaming: plot them with a tiny stand-in data set on a scratch figure
+ * of the same grid (so :axes is checked too), then drop it. */
+static orgfig_status
+dry_run(orgfig_figure *f, orgfig_kind kind, const orgfig_prop *props, size_t nprops,
+        orgfig_err *err)
+{
+    orgfig_prop fp[2] = {
+        {"rows", {.type = ORGFIG_V_NUM, .is_int = true, .num = f->rows}},
+        {"cols", {.type = ORGFIG_V_NUM, .is_int = true, .num = f->cols}}};
+    orgfig_figure *t = orgfig_figure_new(fp, 2, err);
+    if (t == NULL)
+        return err->status;
+    double v[2] = {0, 1};
+    orgfig_column *c = orgfig_column_from_doubles(v, 2, err);
+    orgfig_status st = c ? ORGFIG_OK : err->status;
+    if (st == ORGFIG_OK) {
+        orgfig_value args[2] = {{.type = ORGFIG_V_COL, .col = c},
+                                {.type = ORGFIG_V_COL, .col = c}};
+        st = orgfig_figure_plot(t, kind, args, orgfig_kind_nargs(kind), props, nprops,
+                                err);
+    }
+    orgfig_column_unref(c);
+    orgfig_figure_free(t);
+    return st;
+}
+
 orgfig_status
 orgfig_stream_line(orgfig_figure *f, const orgfig_stream_src *src,
                    const orgfig_csv_select *x, const orgfig_csv_select *y,
@@ -971,7 +998,8 @@ orgfig_stream_line(orgfig_figure *f, const orgfig_stream_src *src,
                    orgfig_err *err)
 {
     const char *fn = "orgfig-line";
-    if (check_props(f, ORGFIG_LINE, fn, props, nprops, err) != ORGFIG_OK)
+    if (check_props(f, ORGFIG_LINE, fn, props, nprops, err) != ORGFIG_OK ||
+        dry_run(f, ORGFIG_LINE, props, nprops, err) != ORGFIG_OK)
         return err->status;
     orgfig_m4_out out = ORGFIG_M4_OUT_INIT(NULL);
     double x0, x1;
@@ -1222,10 +1250,20 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
         if (st != ORGFIG_OK)
             return st;
     }
+    orgfig_prop *common = NULL;
+    size_t ncommon = 0;
+    if (filter_props(props, nprops, common_keys, 0, &common, &ncommon, err) != ORGFIG_OK)
+        return err->status;
+    if (dry_run(f, ORGFIG_HIST, common, ncommon, err) != ORGFIG_OK) {
+        orgfig_free(common);
+        return err->status;
+    }
     orgfig_stream_hist_out h = {0, 0, 0, NULL, 0, &f->meter};
     orgfig_status st = orgfig_stream_hist_counts(src, col, &o, hooks, &h, fn, err);
-    if (st != ORGFIG_OK)
+    if (st != ORGFIG_OK) {
+        orgfig_free(common);
         return st;
+    }
     double width = (h.hi - h.lo) / (double)h.nbins;
     if (cumulative)
         for (size_t b = 1; b < h.nbins; b++)
@@ -1234,14 +1272,11 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
         for (size_t b = 0; b < h.nbins; b++)
             h.counts[b] /= cumulative ? (double)h.n : (double)h.n * width;
     shist_priv *p = NULL;
-    orgfig_prop *common = NULL;
-    size_t ncommon = 0;
     orgfig_column *one = NULL;
     if ((st = orgfig_figure_usable(f, fn, err)) != ORGFIG_OK)
         goto out;
     p = orgfig_zalloc(&f->meter, sizeof *p, "a histogram", err);
-    if (p == NULL || filter_props(props, nprops, common_keys, 0, &common, &ncommon,
-                                  err) != ORGFIG_OK) {
+    if (p == NULL) {
         st = err->status;
         goto out;
     }
@@ -1310,6 +1345,8 @@ orgfig_stream_density(orgfig_figure *f, const orgfig_stream_src *src,
     if (!density)
         return orgfig_fail(err, ORGFIG_E_INVALID,
                            "%s: a file source is only streamed with :density t", fn);
+    if (dry_run(f, ORGFIG_SCATTER, props, nprops, err) != ORGFIG_OK)
+        return err->status;
     /* Validate what the heatmap will not see, as orgfig-scatter would. */
     for (size_t i = 0; i < nprops; i++) {
         orgfig_loc l = orgfig_loc_prop(fn, props, i);

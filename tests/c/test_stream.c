@@ -741,6 +741,20 @@ TEST(stream_errors_are_clear)
           ORGFIG_E_INVALID);
     CHECK(strstr(err.msg, "bogus") != NULL);
     orgfig_err_clear(&err);
+    orgfig_prop badwidth[] = {{"width", tb_str("wide")}};
+    CHECK(orgfig_stream_line(f, &missing, NULL, &sel0, badwidth, 1, NULL, &err) ==
+          ORGFIG_E_TYPE);
+    orgfig_err_clear(&err);
+    orgfig_prop badaxes[] = {{"axes", tb_num(3)}};
+    CHECK(orgfig_stream_hist(f, &missing, &sel0, badaxes, 1, NULL, &err) ==
+          ORGFIG_E_INVALID);
+    CHECK(strstr(err.msg, ":axes") != NULL);
+    orgfig_err_clear(&err);
+    orgfig_prop badcmap[] = {{"density", tb_t}, {"cmap", tb_sym("nocmap")}};
+    CHECK(orgfig_stream_density(f, &missing, &sel0, &sel1, badcmap, 2, NULL, &err) ==
+          ORGFIG_E_INVALID);
+    CHECK(strstr(err.msg, "orgfig-scatter") == err.msg);
+    orgfig_err_clear(&err);
     orgfig_prop badbins[] = {{"bins", tb_num(0)}};
     CHECK(orgfig_stream_hist(f, &two, &sel0, badbins, 1, NULL, &err) != ORGFIG_OK);
     CHECK(strstr(err.msg, "orgfig-hist: :bins") == err.msg);
