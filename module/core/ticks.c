@@ -3,16 +3,23 @@
  * Linear axes.  The caller fixes the view range; ticks are the multiples of
  * a step inside it.  The step is chosen by the scoring of the extended
  * Wilkinson algorithm (Talbot, Lin and Hanrahan 2010): each candidate step
- * q * 10^z (q from Q = 1, 5, 2, 2.5, 4, 3) is scored on simplicity (earlier
- * q, zero among the ticks), coverage (how close the outer ticks come to the
- * ends of the range) and density (how close the tick count comes to the
- * target, 0.6 * MAX_TICKS but at least 2), with the paper's weights 0.25,
- * 0.2, 0.5 and 0.05 (legibility is constant here).  Unlike the paper the
- * ticks never extend the range, a candidate with more than MAX_TICKS ticks
- * (clamped to [2, 100]) is never taken, and the skip factor j is fixed at
- * 1 (see MAX_SKIP).  The search runs on the range scaled by a power of ten
+ * q * 10^z (q from Q = 1, 5, 2, 2.5; the paper's 4 and 3 give steps such as
+ * 0.3 and 4 that matplotlib never shows and that read badly) is scored on
+ * simplicity (earlier q, zero among the ticks), coverage (how close the
+ * outer ticks come to the ends of the range, measured against a quarter of
+ * the range rather than the paper's tenth, since our ticks cannot extend
+ * past the view), density (how close the ticks per unit of the whole range
+ * come to the target of 0.5 * MAX_TICKS, but at least 3 when 3 fit) and
+ * legibility (0 for a 2.5 step that adds a decimal, "-2.5 0.0 2.5" against
+ * "-2 0 2"; else 1), with weights 0.25, 0.2, 0.5 and 0.2.  Unlike the paper
+ * the ticks never extend the range, a candidate with more than MAX_TICKS
+ * ticks (clamped to [2, 100]) is never taken, and the skip factor j is
+ * fixed at 1 (see MAX_SKIP).  A view whose ends both lie halfway between
+ * integers ([-0.5, 2.5]: heatmap cells and categories centred on integers)
+ * only takes whole-number steps, so cells are ticked "0 1 2", never
+ * "-0.5 0.0 0.5".  The search runs on the range scaled by a power of ten
  * to a span between 1 and 20, so huge and tiny ranges behave exactly like
- * ordinary ones, and it tries a fixed set of 42 candidates, so it always
+ * ordinary ones, and it tries a fixed set of 28 candidates, so it always
  * ends quickly.  A range too narrow for two distinct ticks (LO == HI, or a
  * span below about 1e-13 of its magnitude) gets one tick in the middle.
  *
@@ -37,9 +44,10 @@
  *
  * Log axes tick at powers of ten, labelled "0.001" ... "1000" for
  * exponents -3..3 and "10⁴", "10⁻⁵" (Unicode superscripts, which DejaVu
- * renders) beyond, with minor ticks (empty labels) at 2..9 times each
- * power.  When the range holds more than min(9, MAX_TICKS) powers only
- * every k-th power is a major tick (k in 1, 2, 3, 4, 5, 10, 20, 25, 50, ...)
+ * renders) beyond; an axis whose majors reach beyond 10^±3 writes them all
+ * as powers ("10⁰ 10² 10⁴"), never a mix such as "1 100 10⁴", with minor ticks (empty
+ * labels) at 2..9 times each power.  When the range holds more than min(9, MAX_TICKS)
+ * powers only every k-th power is a major tick (k in 1, 2, 3, 4, 5, 10, 20, 25, 50, ...)
  * and the other powers become minor ticks.  A range holding a single power
  * ticks at 1, 2 and 5 times powers of ten ("2×10⁵" beyond 10^±3); a range
  * holding none (less than a decade) falls back to linear ticks.
@@ -47,13 +55,14 @@
  * Time axes (Unix seconds, UTC) tick at the first of the calendar steps
  * 1 2 5 10 15 30 s, 1 2 5 10 15 30 min, 1 2 3 6 12 h, 1 2 days, weeks (on
  * Mondays), 1 2 3 6 months and 1 2 5 10 20 50 ... years that gives at most
- * MAX_TICKS ticks.  Labels are concise: "2024" for years (and for January
- * on month ticks), "Mar" for months, "Mar 15" for days, "14:30" or
- * "14:30:15" for times of day with "Mar 15" at midnight; ticks.offset
- * carries the date ("2024-03-15") or year the labels leave out.  Ranges
- * shorter than two seconds get linear ticks in seconds, with the offset
- * "s after 2024-03-15 14:30:15".  Calendar arithmetic is done on 64-bit
- * day counts, valid for |t| <= 1e13 s; larger times are invalid.
+ * MAX_TICKS ticks, scaled down for the wider labels of seconds (1/2), hours
+ * and minutes (3/4), and days and weeks (2/3).  Labels are concise: "2024" for years (and
+ * for January on month ticks), "Mar" for months, "Mar 15" for days, "14:30" or "14:30:15"
+ * for times of day with "Mar 15" at midnight; ticks.offset carries the date
+ * ("2024-03-15") or year the labels leave out.  Ranges shorter than two seconds get
+ * linear ticks in seconds, with the offset "s after 2024-03-15 14:30:15".  Calendar
+ * arithmetic is done on 64-bit day counts, valid for |t| <= 1e13 s; larger times are
+ * invalid.
  *
  * View ranges (orgfig_view_range) are always finite with VLO < VHI, and
  * contain the finite data.  Non-finite ends are replaced by the other end;
@@ -84,8 +93,10 @@
 /* The density term of the linear search aims at this fraction of
  * MAX_TICKS; more ticks are allowed up to MAX_TICKS itself when they score
  * better on simplicity or coverage.  Aiming at MAX_TICKS itself crowds the
- * axis and favours awkward steps (0, 0.3, 0.6 ... over 0, 0.5, 1 ...). */
-#define TARGET_FRACTION 0.6
+ * axis.  Density counts ticks per unit of the whole view, as in the paper:
+ * counting over the ticked part alone rewarded lopsided sparse picks such
+ * as "0 20" on [-19, 22]. */
+#define TARGET_FRACTION 0.5
 /* The paper's skip factor j lets steps such as 0.12 or 0.16 (3 or 4 times
  * 0.04) win on coverage when the ticks cannot extend past the range; such
  * steps are hard to read, so only j = 1 is searched. */
@@ -156,6 +167,18 @@ clampd(double v, double lo, double hi)
 static const double exact_p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* 10^K as an integer for 0 <= K <= 18, else 0 (K out of range). */
+static long long
+p10i(int k)
+{
+    long long v = 1;
+    if (k < 0 || k > 18)
+        return 0;
+    while (k-- > 0)
+        v *= 10;
+    return v;
+}
 
 static double
 p10(int k)
@@ -313,8 +336,21 @@ append(char *dst, size_t size, const char *src)
 
 /* ---- linear ticks ---- */
 
-static const int q_tenths[] = {10, 50, 20, 25, 40, 30}; /* Q times 10 */
-#define NQ 6
+/* Q times 10.  The paper's 4 and 3 are left out: steps such as 0.3, 0.4
+ * or 3 ("-0.9 -0.6 -0.3 0.0", "0.0 0.4", "0 3 6 9") read worse than their
+ * neighbours and matplotlib's defaults never use them. */
+static const int q_tenths[] = {10, 50, 20, 25};
+#define NQ 4
+/* Coverage is measured against this fraction of the range.  The paper
+ * uses 0.1, but its ticks may extend past the data; ours never leave the
+ * view, so the outer ticks are often a good part of a step inside it and
+ * 0.1 would favour odd steps that happen to reach the ends ("-3 0 3" over
+ * "-2 0 2"). */
+#define COVERAGE_SCALE 0.25
+/* Weight of the legibility term, which here only marks steps of 2.5 times
+ * a power of ten that add a decimal ("-2.5 0.0 2.5" against "-2 0 2").
+ * The paper's 0.05 is too weak to matter once Q holds 2 and 2.5. */
+#define LEGIBILITY_WEIGHT 0.2
 
 typedef struct lin_choice {
     bool found;
@@ -324,10 +360,22 @@ typedef struct lin_choice {
     double first, last; /* tick indices: ticks are n * step, first <= n <= last */
 } lin_choice;
 
+/* True when LO and HI both lie halfway between integers (-0.5 and 2.5):
+ * the view of image cells or categories centred on integers, where only
+ * integer ticks mean anything. */
+static bool
+half_integer_view(double lo, double hi)
+{
+    double a = lo + 0.5, b = hi + 0.5;
+    return fabs(a) < 4503599627370496.0 && fabs(b) < 4503599627370496.0 &&
+           a == floor(a) && b == floor(b);
+}
+
 /* Pick the step for [LO, HI] (LO < HI, finite, span not negligible). */
 static lin_choice
 choose_linear(double lo, double hi, int m)
 {
+    bool integer_only = half_integer_view(lo, hi);
     lin_choice best = {false, -1e300, 0, 0, 0, 0};
     lin_choice fallback = best; /* the candidate with the fewest ticks >= 1 */
     double span_half = hi / 2 - lo / 2;
@@ -342,11 +390,20 @@ choose_linear(double lo, double hi, int m)
         R = span_half * 2;
     }
     double fallback_k = 1e300;
-    double target = m * TARGET_FRACTION < 2 ? 2 : m * TARGET_FRACTION;
+    /* At least three ticks when three fit: "0 2 4" reads better than "0 5". */
+    double tmin = m < 3 ? m : 3;
+    double target = m * TARGET_FRACTION < tmin ? tmin : m * TARGET_FRACTION;
     for (int j = 1; j <= MAX_SKIP; j++) {
         for (int qi = 0; qi < NQ; qi++) {
             for (int z = -4; z <= 2; z++) {
                 double step = scale_p10(j * q_tenths[qi], z - 1); /* j * q * 10^z */
+                int exp10 = z + E - 1; /* the real step is j * q_tenths * 10^exp10 */
+                /* 2.5 times 10^z needs one more decimal than its
+                 * neighbours 2 and 5 whenever it is not a whole number. */
+                bool extra_decimal = q_tenths[qi] == 25 && exp10 < 0;
+                if (integer_only && exp10 < 0 &&
+                    (-exp10 > 18 || (j * q_tenths[qi]) % p10i(-exp10) != 0))
+                    continue;
                 double first = ceil(L / step - EDGE_EPS);
                 double last = floor(H / step + EDGE_EPS);
                 double k = last - first + 1;
@@ -363,14 +420,17 @@ choose_linear(double lo, double hi, int m)
                 double simp = 1 - qi / (double)(NQ - 1) - j + (first <= 0 && last >= 0);
                 double cov = 1 - 0.5 *
                                      ((H - lmax) * (H - lmax) + (L - lmin) * (L - lmin)) /
-                                     ((0.1 * R) * (0.1 * R));
-                double r = (k - 1) / (lmax - lmin);
+                                     ((COVERAGE_SCALE * R) * (COVERAGE_SCALE * R));
+                double r =
+                    (k - 1) / R; /* the paper's density: ticks over the whole view */
                 double rt = (target - 1) / R;
                 double dens = 2 - fmax(r / rt, rt / r);
-                double score = 0.25 * simp + 0.2 * cov + 0.5 * dens + 0.05;
+                double leg = extra_decimal ? 0 : 1;
+                double score =
+                    0.25 * simp + 0.2 * cov + 0.5 * dens + LEGIBILITY_WEIGHT * leg;
                 if (score > best.score)
-                    best = (lin_choice){true,      score, j * q_tenths[qi],
-                                        z + E - 1, first, last};
+                    best =
+                        (lin_choice){true, score, j * q_tenths[qi], exp10, first, last};
             }
         }
     }
@@ -512,14 +572,15 @@ linear_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out,
 
 /* ---- log ticks ---- */
 
-/* "0.001" .. "1000" for |K| <= 3, else "10" followed by superscripts. */
+/* "0.001" .. "1000" for |K| <= 3 when PLAIN, else "10" followed by
+ * superscripts. */
 static void
-power_label(int k, char *buf, size_t size)
+power_label(int k, bool plain, char *buf, size_t size)
 {
     static const char *const sup[10] = {
         "\xe2\x81\xb0", "\xc2\xb9",     "\xc2\xb2",     "\xc2\xb3",     "\xe2\x81\xb4",
         "\xe2\x81\xb5", "\xe2\x81\xb6", "\xe2\x81\xb7", "\xe2\x81\xb8", "\xe2\x81\xb9"};
-    if (k >= -3 && k <= 3) {
+    if (plain && k >= -3 && k <= 3) {
         orgfig_format_number(p10(k), p10(k), buf, size);
         return;
     }
@@ -566,10 +627,10 @@ log_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_e
                 if (major && k >= -3 && k <= 3)
                     orgfig_format_number(v, p10(k), label, sizeof label);
                 else if (major && d == 1)
-                    power_label(k, label, sizeof label);
+                    power_label(k, true, label, sizeof label);
                 else if (major) {
                     char pw[32];
-                    power_label(k, pw, sizeof pw);
+                    power_label(k, true, pw, sizeof pw);
                     snprintf(label, sizeof label, "%d\xc3\x97%s", d, pw); /* "2×10⁵" */
                 }
                 if ((st = list_push(l, clampd(v, lo, hi), !major, label, err)) !=
@@ -592,13 +653,20 @@ log_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_e
             break;
     }
     bool few_skipped = (double)npow <= 200;
+    /* One style for the whole axis: "0.01 0.1 1 10 100" when every major
+     * power is within 10^-3..10^3, else "10⁻² 10⁰ 10² 10⁴" rather than a
+     * mix such as "1 100 10⁴ 10⁶". */
+    bool plain = true;
+    for (int k = a; k <= b; k++)
+        if (k % stride == 0 && (k < -3 || k > 3))
+            plain = false;
     for (int k = a; k <= b; k++) {
         bool major = k % stride == 0;
         if (!major && !few_skipped)
             continue;
         label[0] = '\0';
         if (major)
-            power_label(k, label, sizeof label);
+            power_label(k, plain, label, sizeof label);
         if ((st = list_push(l, clampd(p10(k), lo, hi), !major, label, err)) != ORGFIG_OK)
             return st;
     }
@@ -802,6 +870,32 @@ subsecond_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out,
     return ORGFIG_OK;
 }
 
+/* The most ticks of UNIT on an axis that takes M numeric ticks.  The
+ * caller sizes M for short numbers; "Nov 15" and "14:30:15" are wider,
+ * and at M of them the labels would touch ("Nov 15 Nov 16 Nov 17 ..."). */
+static int
+time_budget(enum time_unit unit, int m)
+{
+    int b = m;
+    switch (unit) {
+    case T_SEC:
+        b = m / 2; /* "14:30:15" */
+        break;
+    case T_MIN:
+    case T_HOUR:
+        b = m * 3 / 4; /* "14:30", "Mar 15" at midnight */
+        break;
+    case T_DAY:
+    case T_WEEK:
+        b = m * 2 / 3; /* "Mar 15" */
+        break;
+    case T_MONTH:
+    case T_YEAR:
+        break; /* "Mar", "2024" */
+    }
+    return b < 2 ? 2 : b;
+}
+
 static orgfig_status
 time_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_err *err)
 {
@@ -810,10 +904,11 @@ time_ticks(double lo, double hi, int m, tick_list *l, orgfig_ticks *out, orgfig_
     const time_step *ts = NULL;
     int n = 0;
     for (size_t i = 0; i < NTIME_STEPS && ilo <= ihi; i++) {
-        if ((hi - lo) / time_steps[i].approx > 1.5 * m + 2)
+        int mu = time_budget(time_steps[i].unit, m);
+        if ((hi - lo) / time_steps[i].approx > 1.5 * mu + 2)
             continue;
-        n = time_candidates(&time_steps[i], ilo, ihi, t, m);
-        if (n <= m) {
+        n = time_candidates(&time_steps[i], ilo, ihi, t, mu);
+        if (n <= mu) {
             ts = &time_steps[i];
             break;
         }

@@ -2,8 +2,9 @@
  *
  * Linear axes use the extended Wilkinson algorithm (Talbot, Lin and
  * Hanrahan 2010): candidates step through the nice numbers Q = 1, 5, 2,
- * 2.5, 4, 3 times powers of ten and are scored on simplicity, coverage,
- * density and legibility.  Labels are formatted from the step's decimal
+ * 2.5 times powers of ten and are scored on simplicity, coverage, density
+ * and legibility; a view ending halfway between integers (heatmap cells)
+ * gets integer ticks only.  Labels are formatted from the step's decimal
  * exponent, so 0.1 + 0.2 prints as 0.3; very large or very small ranges
  * switch to an offset ("+1.2345e6") or a common multiplier ("1e-9") shown
  * once at the end of the axis.  Log axes tick at powers of ten with minor
