@@ -277,7 +277,7 @@ TEST(ticks_log_decades)
             CHECK(x->value > t.ticks[i - 1].value);
     }
     /* One label style per axis: "10⁰" with "10⁶", not "1" with "10⁶". */
-    CHECK(strcmp(t.ticks[0].label, "10\xe2\x81\xb0") == 0);        /* "10⁰" */
+    CHECK(strcmp(t.ticks[0].label, "10\xe2\x81\xb0") == 0);       /* "10⁰" */
     CHECK(strcmp(t.ticks[t.n - 1].label, "10\xe2\x81\xb6") == 0); /* "10⁶" */
     orgfig_ticks_free(&t);
     t = ticks(ORGFIG_SCALE_LOG, 1e-3, 1, 10);
