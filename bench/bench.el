@@ -865,7 +865,7 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
   (orgfig-bench--say "")
   (orgfig-bench--say "### Goals (issue 5)")
   (orgfig-bench--say "")
-  (orgfig-bench--say "met? judges the wall-clock median.  Other processes on the machine inflate wall time (see the load above), never CPU time, so \"met on CPU time?\" shows what a quiet machine would give for this single-threaded work.")
+  (orgfig-bench--say "met? judges the wall-clock median.  Other processes on the machine inflate wall time (see the load above) far more than CPU time, so \"met on CPU time?\" approximates what a quiet machine would give for this single-threaded work (there, wall is about CPU).")
   (orgfig-bench--say "")
   (orgfig-bench--say "| goal | target | measured | met? | met on CPU time? |")
   (orgfig-bench--say "|---|---|---|---|---|")
