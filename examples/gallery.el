@@ -406,7 +406,7 @@ KEYS are further entry properties such as `:readme' and `:formats'."
   (orgfig-line fig x (orgfig-gallery-map (lambda (v) (* v (exp (- (/ v 3.0))))) x))
   (orgfig-hline fig 1.1036 :dash 'dashed :color \"gray\" :label \"maximum\")
   (orgfig-vline fig 3 :dash 'dotted :color \"#c44e52\" :width 2)
-  (orgfig-text fig 3.2 1.15 \"peak at x = 3\" :ha 'left :va 'bottom)
+  (orgfig-text fig 3.2 1.0 \"peak at x = 3\" :ha 'left :va 'top)
   (orgfig-text fig 8 0.3 \"rotated\" :rotation 30 :size 14 :color \"#55a868\" :ha 'center)
   (orgfig-text fig 0.2 0.05 \"left/bottom\" :ha 'left :va 'bottom :size 9))")
 
