@@ -13,8 +13,8 @@
 
 ;; Usage (from the source root, as the Makefile does):
 ;;
-;;   emacs -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-batch
-;;   emacs -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-peers-batch
+;;   `emacs -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-batch'
+;;   `emacs -Q --batch -L lisp -l bench/bench.el -f orgfig-bench-peers-batch'
 ;;
 ;; `orgfig-bench-batch' runs the standard workloads in this one Emacs
 ;; through the public Lisp API and prints a markdown table (also written
@@ -90,7 +90,7 @@
   '((line_1k . 41860) (line_100k . 35090) (line_1m . 28704) (line_10m . 32251)
     (scatter_100k . 63423) (scatter_1m . 63723) (hist_1m . 15336)
     (heatmap_1000 . 387086) (bar_20 . 12201) (many_figs . 33286))
-  "matplotlib's PNG bytes per workload from the peers' reported run.
+  "PNG bytes of matplotlib per workload from the peers' reported run.
 Source: /work/shared/notes/peer-bench.md (matplotlib 3.6.3, Agg,
 savefig to BytesIO; many_figs is the average PNG).  `make bench-peers'
 measures them again on this machine.")
@@ -231,7 +231,7 @@ Box-Muller: pairs from two uniforms, u1 in (0,1], u2 in [0,1)."
     v))
 
 (defun orgfig-bench--iota (n)
-  "Return the vector of floats 0.0 .. N-1."
+  "Return a vector of the N floats 0.0, 1.0, ... (N minus one)."
   (let ((v (make-vector n 0.0)) (i 0))
     (while (< i n) (aset v i (float i)) (setq i (1+ i)))
     v))
@@ -301,7 +301,7 @@ IEEE bits are assembled from `frexp', as Emacs has no float-to-bytes."
   (orgfig-bench--fill-normal (orgfig-bench--rng seed) (make-vector n 0.0) 0 n))
 
 (defun orgfig-bench--walk (seed n)
-  "Return a random walk of N steps (cumulative sum of normals) from SEED."
+  "Return a random walk of length N (cumulative sum of normals) from SEED."
   (orgfig-bench--cumsum (orgfig-bench--normals seed n)))
 
 ;;;; The data of each workload
@@ -879,8 +879,8 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
     (insert (string-join (reverse orgfig-bench--out) "\n") "\n")))
 
 (defun orgfig-bench--run-all (&optional skip-memory)
-  "Run every workload; unless SKIP-MEMORY, also the child memory runs.
-Return (RESULTS . MEM)."
+  "Run every workload and return (RESULTS . MEM).
+Unless SKIP-MEMORY, also measure memory in child Emacs processes."
   (let (results mem)
     ;; many_figs runs first so its RSS samples show Emacs + orgfig, not
     ;; the Lisp heap the big workloads' vectors leave behind; the report
@@ -1000,7 +1000,9 @@ Return (RESULTS . MEM)."
     (list wall rss status)))
 
 (defun orgfig-bench--startup ()
-  "Measure process start-up: return a list of (LABEL WALL-MEDIAN RSS-MAX RUNS ERR)."
+  "Measure process start-up and return one row per command.
+Each row is (LABEL WALL RSS COUNT ERR): WALL is the median wall ms,
+RSS the largest peak RSS in kB."
   (let* ((emacs (expand-file-name invocation-name invocation-directory))
          (lisp (file-name-directory (locate-library "orgfig")))
          (plot (concat "(let ((f (orgfig-figure :width 800 :height 600)) (y 0.0)) "
