@@ -1005,7 +1005,7 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
         ax->artists = arr;
         ax->cap = cap;
     }
-    if (!a->color_set && cls->uses_cycle)
+    if (!a->color_set && cls->uses_cycle && !a->data_colors)
         a->cycle_index = ax->cycle_next++;
     ax->artists[ax->nartists++] = a;
     return ORGFIG_OK;

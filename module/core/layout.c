@@ -84,6 +84,15 @@ fit_px(cairo_t *cr, const char *s, double px, double maxw)
     return px * fmax(maxw, 1.0) / w;
 }
 
+/* The width a text centred over box B may take: up to the nearer edge of
+ * its cell, so titles may be wider than a narrow box. */
+static double
+centred_room(const orgfig_axes_layout *al, orgfig_rect b)
+{
+    double c = b.x + b.w / 2;
+    return 2 * fmin(c - al->cell.x, al->cell.x + al->cell.w - c);
+}
+
 /* ---- data extents and view ranges ---- */
 
 typedef struct extent {
@@ -759,8 +768,8 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
         }
         if (ax->x.label && st == ORGFIG_OK)
             st = add_text(L, ORGFIG_TXT_XLABEL, i, cr, ax->x.label,
-                          fit_px(cr, ax->x.label, fp, b.w), (x0 + x1) / 2, below + pad, 1,
-                          0, 0, err);
+                          fit_px(cr, ax->x.label, fp, centred_room(al, b)), (x0 + x1) / 2,
+                          below + pad, 1, 0, 0, err);
         /* Y tick labels. */
         double left = x0 - tl;
         if (al->y.show_labels) {
@@ -828,8 +837,8 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             above -= fh + 0.3 * pad;
         if (ax->title && st == ORGFIG_OK)
             st = add_text(L, ORGFIG_TXT_TITLE, i, cr, ax->title,
-                          fit_px(cr, ax->title, L->title_px, b.w), (x0 + x1) / 2,
-                          above - pad, 1, 2, 0, err);
+                          fit_px(cr, ax->title, L->title_px, centred_room(al, b)),
+                          (x0 + x1) / 2, above - pad, 1, 2, 0, err);
         (void)th;
         if (st != ORGFIG_OK)
             return st;

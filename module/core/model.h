@@ -176,7 +176,9 @@ struct orgfig_artist {
      * asks for a downward y axis (row 0 at the top, like imshow's origin
      * upper) unless the user gave :ylim.  Honoured by layout.c. */
     bool tight, flip_y;
-    void *priv; /* kind-specific, orgfig_alloc'd on fig->meter; freed generically */
+    bool data_colors; /* set by build: colors come from the data through a
+                       * colormap, so the artist takes no cycle color */
+    void *priv;       /* kind-specific, orgfig_alloc'd on fig->meter; freed generically */
 };
 
 /* Data extents of one artist, in data units.  A NaN pair means "does not

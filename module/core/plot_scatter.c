@@ -135,6 +135,7 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
     a->cols[1] = orgfig_column_ref(y);
     a->cols[2] = orgfig_column_ref(sizes);
     a->cols[3] = orgfig_column_ref(colors);
+    a->data_colors = colors != NULL || p->density;
     a->ncols = 4;
     return ORGFIG_OK;
 }

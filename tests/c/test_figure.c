@@ -465,6 +465,16 @@ TEST(cycle_colors_are_assigned_in_order)
     CHECK(c2.r == t1.r && c2.g == t1.g && c2.b == t1.b); /* :color did not use one */
     orgfig_rgba c1 = orgfig_artist_rgba(ax->artists[1]);
     CHECK(c1.r == 1 && c1.g == 0 && c1.b == 0);
+    /* A scatter colored by values takes no cycle color. */
+    double v[] = {1, 2};
+    orgfig_column *cv = tb_column(v, 2);
+    orgfig_value sa[] = {tb_col(cv), tb_col(cv)};
+    orgfig_prop sc[] = {{"color", tb_col(cv)}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, sa, 2, sc, 1, &err) == ORGFIG_OK);
+    CHECK(tb_line(f, NULL, y, 2, NULL, 0, &err) == ORGFIG_OK);
+    REQUIRE(ax->nartists == 5);
+    CHECK(ax->artists[4]->cycle_index == 2);
+    orgfig_column_unref(cv);
     /* A theme set later recolors cycle-colored artists. */
     orgfig_value cyc[] = {tb_str("#000000"), tb_str("#ffffff")};
     orgfig_prop th[] = {{"cycle", tb_list(cyc, 2)}};

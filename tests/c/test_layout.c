@@ -114,6 +114,16 @@ busy_figure(int w, int h, int rows, int cols, bool outside_legend, bool twin)
     for (int a = 0; a < rows * cols; a++) {
         orgfig_prop lp[] = {{"axes", tb_num(a)}, {"label", tb_str("first series label")}};
         tb_line(f, x, y, 100, lp, 2, &err);
+        if (outside_legend) {
+            /* A colorbar too: layout puts it between the axes and the legend. */
+            orgfig_column *cx = tb_column(x, 100), *cy = tb_column(y, 100);
+            orgfig_value sa[] = {tb_col(cx), tb_col(cy)};
+            orgfig_prop cp[] = {
+                {"axes", tb_num(a)}, {"color", tb_col(cy)}, {"colorbar", tb_t}};
+            orgfig_figure_plot(f, ORGFIG_SCATTER, sa, 2, cp, 3, &err);
+            orgfig_column_unref(cx);
+            orgfig_column_unref(cy);
+        }
         if (twin) {
             orgfig_prop rp[] = {{"axes", tb_num(a)},
                                 {"label", tb_str("second")},
@@ -164,8 +174,13 @@ TEST(layout_no_overlap_at_all_sizes)
             CHECK(counts[ORGFIG_TXT_LEGEND] == (size_t)(rows * cols));
             if (variant != 2)
                 CHECK(counts[ORGFIG_TXT_Y2TICK] >= 2 && counts[ORGFIG_TXT_Y2LABEL] == 1);
-            if (variant == 1)
-                CHECK(L.axes[0].legend.x >= L.axes[0].box.x + L.axes[0].box.w);
+            if (variant == 1) {
+                const orgfig_axes_layout *al = &L.axes[0];
+                CHECK(al->has_colorbar && counts[ORGFIG_TXT_CBTICK] >= 2);
+                CHECK(al->colorbar.x >= al->box.x + al->box.w);
+                CHECK(al->legend.x >= al->colorbar.x + al->colorbar.w);
+                CHECK(al->legend.x + al->legend.w <= L.width + 0.5);
+            }
             orgfig_layout_free(&L);
             orgfig_figure_free(f);
         }
