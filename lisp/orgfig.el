@@ -917,4 +917,10 @@ orgfig-hist and orgfig-scatter with :density t" kind)))))
 (orgfig--ensure-module)
 
 (provide 'orgfig)
+
+;; Closing the figures of every source block (`orgfig-auto-close-mode')
+;; is on as soon as both orgfig and Org are loaded.
+(with-eval-after-load 'org
+  (require 'orgfig-org))
+
 ;;; orgfig.el ends here
