@@ -918,9 +918,9 @@ orgfig-hist and orgfig-scatter with :density t" kind)))))
 
 (provide 'orgfig)
 
-;; Closing the figures of every source block (`orgfig-auto-close-mode')
-;; is on as soon as both orgfig and Org are loaded.
-(with-eval-after-load 'org
-  (require 'orgfig-org))
+;; Closing the figures of every source block (`orgfig-auto-close-mode') is
+;; on as soon as orgfig is loaded.  `funcall' keeps the byte compiler from
+;; loading orgfig-org (which requires this file) while compiling.
+(funcall #'require 'orgfig-org)
 
 ;;; orgfig.el ends here
