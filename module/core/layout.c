@@ -528,6 +528,11 @@ need_margins(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L, size_t
         legend_size(cr, L, al, &lw, &lh);
         m.r += pad * 1.5 + lw;
     }
+    /* Breathing room between the cells of a grid. */
+    if (f->cols > 1)
+        m.r = fmax(m.r, 1.5 * L->font_px);
+    if (f->rows > 1)
+        m.t = fmax(m.t, 0.75 * L->font_px);
     /* Overhang of x tick labels past the box ends. */
     if (al->x.show_labels && al->x.ticks.n > 0) {
         double box0 = al->box.x, box1 = al->box.x + al->box.w;
