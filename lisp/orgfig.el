@@ -566,8 +566,10 @@ Y2 may be a number.  PROPS: `:color', `:alpha', `:label', `:axes'."
 
 (defun orgfig-errorbar (fig x y yerr &rest props)
   "Draw points X, Y with error bars YERR on FIG; return FIG.
-YERR is a sequence (symmetric) or a list (LOW HIGH) of two sequences.
-PROPS: `:capsize', `:marker', `:width', `:color', `:label', `:axes'."
+YERR is a sequence or a number (symmetric), or a list (LOW HIGH) of two
+sequences.  Points are drawn as circles without a connecting line.
+PROPS: `:capsize' (points, default 3), `:marker', `:line' (t: connect
+the points), `:width', `:color', `:label', `:axes'."
   (orgfig--plot fig 'errorbar (vector x y yerr) props))
 
 (defun orgfig-area (fig x ys &rest props)
