@@ -61,8 +61,8 @@ orgfig_status orgfig_val_string(const orgfig_value *v, const orgfig_loc *l,
 /* Validate a UTF-8 string of LEN bytes (no NUL). */
 bool orgfig_utf8_valid(const char *s, size_t len);
 /* A color: a string or symbol through orgfig_color_parse. */
-orgfig_status orgfig_val_color(const orgfig_value *v, const orgfig_loc *l, orgfig_rgba *out,
-                               orgfig_err *err);
+orgfig_status orgfig_val_color(const orgfig_value *v, const orgfig_loc *l,
+                               orgfig_rgba *out, orgfig_err *err);
 /* A sequence of numbers (borrowed column).  When NONEMPTY, an empty or
  * all-NaN/inf sequence is ORGFIG_E_INVALID. */
 orgfig_status orgfig_val_column(const orgfig_value *v, const orgfig_loc *l, bool nonempty,

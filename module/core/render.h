@@ -46,12 +46,12 @@ typedef struct orgfig_text_rect {
 /* One axis after layout. */
 typedef struct orgfig_axis_layout {
     orgfig_scale scale;
-    double v0, v1;    /* view range in data units, v0 < v1 */
-    bool invert;      /* v0 is at the right/top */
-    orgfig_map map;   /* data -> logical pixel */
-    orgfig_ticks ticks; /* owned (the layout's meter) */
-    bool show_labels; /* false for inner axes of shared subplots */
-    double rotate;    /* x tick label rotation in degrees: 0, 45 or 90 */
+    double v0, v1;           /* view range in data units, v0 < v1 */
+    bool invert;             /* v0 is at the right/top */
+    orgfig_map map;          /* data -> logical pixel */
+    orgfig_ticks ticks;      /* owned (the layout's meter) */
+    bool show_labels;        /* false for inner axes of shared subplots */
+    double rotate;           /* x tick label rotation in degrees: 0, 45 or 90 */
     double label_w, label_h; /* largest tick label box (after rotation) */
 } orgfig_axis_layout;
 
@@ -81,10 +81,10 @@ typedef struct orgfig_axes_layout {
 } orgfig_axes_layout;
 
 typedef struct orgfig_layout {
-    double width, height;     /* logical pixels */
-    double font_px;           /* tick, axis label and legend text */
-    double title_px;          /* titles */
-    double tick_len, pad;     /* tick length and text padding */
+    double width, height; /* logical pixels */
+    double font_px;       /* tick, axis label and legend text */
+    double title_px;      /* titles */
+    double tick_len, pad; /* tick length and text padding */
     size_t naxes;
     orgfig_axes_layout *axes; /* owned */
     orgfig_text_rect *texts;  /* owned: every text the figure draws */
@@ -105,8 +105,8 @@ orgfig_status orgfig_figure_layout(orgfig_figure *f, orgfig_layout *L, orgfig_er
  * 3 baseline.  ROT: degrees counter-clockwise.  The box is the rotated
  * advance-width x (ascent + descent) rectangle's bounding box. */
 void orgfig_text_font(cairo_t *cr, const orgfig_style *st, double px);
-orgfig_rect orgfig_text_box(cairo_t *cr, const char *s, double x, double y, int ha, int va,
-                            double rot);
+orgfig_rect orgfig_text_box(cairo_t *cr, const char *s, double x, double y, int ha,
+                            int va, double rot);
 void orgfig_text_draw(cairo_t *cr, const char *s, double x, double y, int ha, int va,
                       double rot);
 
@@ -118,8 +118,8 @@ void orgfig_axes_draw_frame(cairo_t *cr, const orgfig_figure *f, const orgfig_la
                             size_t i);
 void orgfig_axes_draw_legend(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L,
                              size_t i);
-void orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L,
-                               size_t i);
+void orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f,
+                               const orgfig_layout *L, size_t i);
 
 /* plot_scatter.c: PNG scatters with more points than this stamp sprites
  * instead of drawing cairo paths (a variable so tests can compare both). */
