@@ -79,9 +79,15 @@ face when the figure is rendered, so plots are readable under light and
 dark Emacs themes alike."
   :type '(choice (const auto) (symbol :tag "Theme name")))
 
+(defconst orgfig--dark-cycle
+  '("#62a0ca" "#ffa556" "#6bbc6b" "#e26868" "#b495d1" "#ae8981" "#eba0d4"
+    "#a5a5a5" "#d0d164" "#5dd2dd")
+  "The tab10 color cycle lightened by 30%, for dark backgrounds.")
+
 (defcustom orgfig-themes
-  '((light :background "#ffffff" :foreground "#262626" :grid-color "#e5e5e5")
-    (dark :background "#1e1e1e" :foreground "#d8d8d8" :grid-color "#3c3c3c"))
+  `((light :background "#ffffff" :foreground "#262626" :grid-color "#e5e5e5")
+    (dark :background "#1e1e1e" :foreground "#d8d8d8" :grid-color "#3c3c3c"
+          :cycle ,orgfig--dark-cycle))
   "Named figure themes: an alist of (NAME . PLIST).
 Each PLIST holds figure style properties: `:background', `:foreground',
 `:grid-color', `:font-family', `:font-size', `:title-size', `:line-width'
@@ -329,8 +335,17 @@ in every enclosing collector); `orgfig--collected' returns them."
   (let ((bg (orgfig--color-hex (face-background 'default nil t)))
         (fg (orgfig--color-hex (face-foreground 'default nil t))))
     (if (and bg fg)
-        (list :background bg :foreground fg :grid-color (orgfig--blend bg fg 0.15))
+        (append (list :background bg :foreground fg
+                      :grid-color (orgfig--blend bg fg 0.15))
+                ;; The default cycle is too dim on a dark background.
+                (when (< (orgfig--luminance bg) 0.4)
+                  (list :cycle orgfig--dark-cycle)))
       (cdr (assq 'light orgfig-themes)))))
+
+(defun orgfig--luminance (color)
+  "Return the relative luminance of the hex COLOR, from 0 to 1."
+  (let ((v (mapcar (lambda (c) (/ c 65535.0)) (color-values color))))
+    (+ (* 0.2126 (nth 0 v)) (* 0.7152 (nth 1 v)) (* 0.0722 (nth 2 v)))))
 
 (defun orgfig--theme-props (theme)
   "Return the style property list of THEME (a name or `auto')."

@@ -352,5 +352,34 @@
     (should (equal (sort syms #'string<)
                    '("emacs_module_init" "plugin_is_GPL_compatible")))))
 
+(ert-deftest orgfig-auto-theme-follows-the-default-face ()
+  (cl-letf (((symbol-function 'face-background)
+             (lambda (&rest _) "#000000"))
+            ((symbol-function 'face-foreground)
+             (lambda (&rest _) "#ffffff")))
+    (let ((style (orgfig--auto-theme)))
+      (should (equal (plist-get style :background) "#000000"))
+      (should (equal (plist-get style :foreground) "#ffffff"))
+      ;; A dark background gets the lighter color cycle.
+      (should (equal (plist-get style :cycle) orgfig--dark-cycle))))
+  (cl-letf (((symbol-function 'face-background)
+             (lambda (&rest _) "#ffffff"))
+            ((symbol-function 'face-foreground)
+             (lambda (&rest _) "#000000")))
+    (should-not (plist-member (orgfig--auto-theme) :cycle)))
+  (cl-letf (((symbol-function 'face-background)
+             (lambda (&rest _) "unspecified-bg")))
+    (should (equal (orgfig--auto-theme) (cdr (assq 'light orgfig-themes))))))
+
+(ert-deftest orgfig-auto-theme-is-applied-at-render-time ()
+  "A figure with theme auto takes the face colors when rendered."
+  (orgfig-with-figure (fig :theme 'auto :width 40 :height 30)
+    (cl-letf (((symbol-function 'face-background) (lambda (&rest _) "#000000"))
+              ((symbol-function 'face-foreground) (lambda (&rest _) "#ffffff")))
+      (let ((dark (orgfig-render fig)))
+        (cl-letf (((symbol-function 'face-background) (lambda (&rest _) "#ffffff"))
+                  ((symbol-function 'face-foreground) (lambda (&rest _) "#000000")))
+          (should-not (equal dark (orgfig-render fig))))))))
+
 (provide 'test-orgfig)
 ;;; test-orgfig.el ends here
