@@ -238,6 +238,7 @@ artist_destroy(orgfig_artist *a)
         orgfig_column_unref(a->cols[i]);
     orgfig_strings_free(a->cat_labels, a->ncat);
     orgfig_free(a->label);
+    orgfig_free(a->colorbar_label);
     orgfig_free(a->priv);
     orgfig_free(a);
 }
@@ -396,6 +397,7 @@ typedef enum key_id {
     K_Y2LABEL,
     K_Y2LIM,
     K_Y2SCALE,
+    K_AXIS,
     K_COUNT
 } key_id;
 
@@ -441,6 +443,7 @@ static const struct {
     [K_Y2LABEL] = {"y2label", S_SET | S_AXES, P_STR},
     [K_Y2LIM] = {"y2lim", S_SET | S_AXES, P_LIM},
     [K_Y2SCALE] = {"y2scale", S_SET | S_AXES, P_SCALEKIND},
+    [K_AXIS] = {"axis", S_SET | S_AXES, P_BOOL},
 };
 
 static const char *const scale_names[] = {"linear", "log", "time", NULL};
@@ -785,6 +788,9 @@ apply_prop(orgfig_figure *f, orgfig_axes *ax, bool axes_given, pending *p)
     case K_TWINX:
         ax->twinx = p->b;
         break;
+    case K_AXIS:
+        ax->axis_off = !p->b;
+        break;
     case K_COUNT:
         break;
     }
@@ -913,6 +919,9 @@ orgfig_figure_set(orgfig_figure *f, const orgfig_prop *props, size_t nprops,
 
 static const char *const common_keys[] = {"axes",  "label", "color",
                                           "alpha", "yaxis", NULL};
+/* Kinds that may draw a colorbar also take :colorbar-label. */
+static const char *const colorbar_keys[] = {"axes",  "label",          "color", "alpha",
+                                            "yaxis", "colorbar-label", NULL};
 
 orgfig_status
 orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
@@ -933,7 +942,9 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
     if (nargs != cls->nargs)
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s takes %zu data arguments, got %zu",
                            fn, cls->nargs, nargs);
-    if (orgfig_props_check(fn, props, nprops, common_keys, cls->props, err) != ORGFIG_OK)
+    bool cbkind = kind == ORGFIG_HEATMAP || kind == ORGFIG_SCATTER;
+    if (orgfig_props_check(fn, props, nprops, cbkind ? colorbar_keys : common_keys,
+                           cls->props, err) != ORGFIG_OK)
         return err->status;
 
     /* The axes first: the artist's home. */
@@ -991,8 +1002,16 @@ orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind, const orgfig_value *args,
             goto fail;
         a->right = e == 1;
     }
+    if ((i = orgfig_prop_find(props, nprops, "colorbar-label")) >= 0 &&
+        props[i].val.type != ORGFIG_V_NIL) {
+        orgfig_loc l = orgfig_loc_prop(fn, props, (size_t)i);
+        if ((st = orgfig_val_string(&props[i].val, &l, &f->meter, false, true,
+                                    &a->colorbar_label, err)) != ORGFIG_OK)
+            goto fail;
+    }
     if ((st = cls->build(a, args, props, nprops, err)) != ORGFIG_OK)
         goto fail;
+    a->colorbar.label = a->colorbar_label;
     /* Room in the axes' list last, so a failed call leaves no trace. */
     if (ax->nartists == ax->cap) {
         size_t cap = ax->cap ? ax->cap * 2 : 4;

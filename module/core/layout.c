@@ -487,7 +487,8 @@ need_margins(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L, size_t
     m.l = tl;
     if (al->y.show_labels && al->y.label_w > 0)
         m.l += pad + al->y.label_w;
-    if (ax->y.label)
+    bool labels = !ax->axis_off; /* :axis nil hides the axis labels too */
+    if (ax->y.label && labels)
         m.l += pad + fh;
     /* Bottom: x tick labels, offset, x label. */
     m.b = tl;
@@ -495,7 +496,7 @@ need_margins(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L, size_t
         m.b += pad + al->x.label_h;
     if (al->x.show_labels && al->x.ticks.offset[0])
         m.b += 0.3 * pad + fh;
-    if (ax->x.label)
+    if (ax->x.label && labels)
         m.b += pad + fh;
     /* Y tick labels are centred on their ticks: half a line above/below. */
     double half = al->y.label_w > 0 || (al->twin && al->y2.label_w > 0) ? fh / 2 : 0;
@@ -515,13 +516,15 @@ need_margins(cairo_t *cr, const orgfig_figure *f, const orgfig_layout *L, size_t
         m.r += tl;
         if (al->y2.label_w > 0)
             m.r += pad + al->y2.label_w;
-        if (ax->y2.label)
+        if (ax->y2.label && labels)
             m.r += pad + fh;
     }
     if (al->has_colorbar) {
         m.r += 1.2 * L->font_px + colorbar_width(L) + tl;
         if (al->cbaxis.label_w > 0)
             m.r += pad + al->cbaxis.label_w;
+        if (al->cb.label)
+            m.r += pad + fh;
     }
     if (al->has_legend && al->legend_loc == ORGFIG_LEGEND_OUTSIDE) {
         double lw, lh;
@@ -614,9 +617,17 @@ compute_ranges(const orgfig_figure *f, orgfig_layout *L, orgfig_err *err)
             if (a->colorbar.want && !al->has_colorbar) {
                 al->has_colorbar = true;
                 al->cb = a->colorbar;
+                al->cb_artist = a;
             }
         }
-        if (al->has_colorbar) {
+        if (ax->axis_off)
+            al->hidden = true;
+        if (al->has_colorbar && al->cb.log) {
+            al->cbaxis.scale = ORGFIG_SCALE_LOG;
+            al->cbaxis.v0 = al->cb.vmin > 0 ? al->cb.vmin : 1;
+            al->cbaxis.v1 =
+                al->cb.vmax > al->cbaxis.v0 ? al->cb.vmax : al->cbaxis.v0 * 10;
+        } else if (al->has_colorbar) {
             al->cbaxis.scale = ORGFIG_SCALE_LINEAR;
             al->cbaxis.v0 = al->cb.vmin;
             al->cbaxis.v1 = al->cb.vmax;
@@ -677,6 +688,38 @@ all_ticks(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *err
             set_map(&al->y2, b.y, b.h, true);
             if (axis_ticks(cr, L, &ax->y2, &al->y2, b.h, false, NULL, err) != ORGFIG_OK)
                 return err->status;
+            if (al->hidden) {
+                al->y2.ticks.n = 0;
+                al->y2.ticks.offset[0] = 0;
+                al->y2.label_w = al->y2.label_h = 0;
+            }
+        }
+        if (al->has_colorbar && al->cb_artist->cls->colorbar_range &&
+            (!al->cb_ranged || memcmp(&al->cb_box, &al->box, sizeof al->box) != 0)) {
+            /* The range depends on the box (density counts per pixel). */
+            const orgfig_artist *a = al->cb_artist;
+            const orgfig_axis_layout *yl = a->right && al->twin ? &al->y2 : &al->y;
+            orgfig_draw_ctx dc;
+            memset(&dc, 0, sizeof dc);
+            dc.fig = (orgfig_figure *)f;
+            dc.axes = ax;
+            dc.box = al->box;
+            dc.mx = al->x.map;
+            dc.my = yl->map;
+            dc.vx0 = al->x.v0;
+            dc.vx1 = al->x.v1;
+            dc.vy0 = yl->v0;
+            dc.vy1 = yl->v1;
+            dc.scale = L->dev_scale;
+            double lo, hi;
+            if (a->cls->colorbar_range(a, &dc, &lo, &hi, err) != ORGFIG_OK)
+                return err->status;
+            al->cb_box = al->box;
+            al->cb_ranged = true;
+            al->cb.vmin = lo;
+            al->cb.vmax = hi;
+            al->cbaxis.v0 = lo;
+            al->cbaxis.v1 = hi > lo ? hi : (al->cb.log ? lo * 10 : lo + 1);
         }
         if (al->has_colorbar) {
             set_map(&al->cbaxis, b.y, b.h, true);
@@ -733,6 +776,133 @@ place_boxes(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, bool first)
     return worst;
 }
 
+/* ---- legend "best" ---- */
+
+/* Mark the cells of grid G (GW x GH cells of side CELL, origin at the
+ * box's corner OX, OY) that the segment (X0, Y0)-(X1, Y1) passes through,
+ * by stepping along it at a third of a cell. */
+static void
+mark_segment(unsigned char *g, int gw, int gh, double cell, double ox, double oy,
+             double x0, double y0, double x1, double y1)
+{
+    double len = hypot(x1 - x0, y1 - y0);
+    double steps = ceil(len / (cell / 3));
+    if (!(steps < 1e5))
+        steps = 1e5; /* a segment far outside is clipped by the cell test */
+    for (double k = 0; k <= steps; k++) {
+        double t = steps > 0 ? k / steps : 0;
+        double cx = (x0 + (x1 - x0) * t - ox) / cell,
+               cy = (y0 + (y1 - y0) * t - oy) / cell;
+        if (cx >= 0 && cy >= 0 && cx < gw && cy < gh)
+            g[(size_t)cy * (size_t)gw + (size_t)cx] = 1;
+    }
+}
+
+/* The corner where the legend (LW x LH, INSET from the box edges) covers
+ * the least data.  Each artist's samples are drawn into a coarse grid of
+ * the box: lines as the polyline through their samples, other kinds as
+ * strokes between consecutive samples at the same x or the same y (bars,
+ * bins, bands and areas sample their extent as such columns), single
+ * points as points.  A corner's cost is the number of inked cells its box touches,
+ * so a segment crossing a corner counts even without a vertex there.
+ * Ties go to the first corner in matplotlib's order. */
+static orgfig_status
+best_corner(const orgfig_figure *f, const orgfig_layout *L, size_t ai, double lw,
+            double lh, double inset, orgfig_legend_loc *loc, orgfig_err *err)
+{
+    static const orgfig_legend_loc order[4] = {
+        ORGFIG_LEGEND_UPPER_RIGHT, ORGFIG_LEGEND_UPPER_LEFT, ORGFIG_LEGEND_LOWER_LEFT,
+        ORGFIG_LEGEND_LOWER_RIGHT};
+    const orgfig_axes *ax = &f->axes[ai];
+    const orgfig_axes_layout *al = &L->axes[ai];
+    orgfig_rect b = al->box;
+    double cell = fmax(2.0, 0.4 * L->font_px);
+    int gw = (int)ceil(b.w / cell), gh = (int)ceil(b.h / cell);
+    if (gw < 1 || gh < 1) {
+        *loc = order[0];
+        return ORGFIG_OK;
+    }
+    enum { NS = 1000 };
+    double *xy = orgfig_alloc_array(L->meter, 2 * NS, sizeof(double), false,
+                                    "legend samples", err);
+    if (xy == NULL)
+        return err->status;
+    unsigned char *g = orgfig_alloc_array(L->meter, (size_t)gw * (size_t)gh, 1, true,
+                                          "legend grid", err);
+    if (g == NULL) {
+        orgfig_free(xy);
+        return err->status;
+    }
+    for (size_t k = 0; k < ax->nartists; k++) {
+        const orgfig_artist *a = ax->artists[k];
+        if (!a->cls->sample)
+            continue;
+        size_t ns = a->cls->sample(a, xy, NS);
+        const orgfig_map *my = a->right && al->twin ? &al->y2.map : &al->y.map;
+        bool joined = a->kind == ORGFIG_LINE;
+        double px0 = NAN, py0 = NAN, vx0 = NAN, vy0 = NAN;
+        for (size_t s = 0; s < ns; s++) {
+            double vx = xy[2 * s], vy = xy[2 * s + 1];
+            if (isnan(vx) || isnan(vy) || (al->x.map.log && vx <= 0) ||
+                (my->log && vy <= 0)) {
+                px0 = py0 = vx0 = vy0 = NAN;
+                continue;
+            }
+            double px = orgfig_map_apply(&al->x.map, vx), py = orgfig_map_apply(my, vy);
+            if (!isfinite(px) || !isfinite(py)) {
+                px0 = py0 = vx0 = vy0 = NAN;
+                continue;
+            }
+            if (!isnan(px0) && (joined || vx == vx0 || vy == vy0))
+                mark_segment(g, gw, gh, cell, b.x, b.y, px0, py0, px, py);
+            else
+                mark_segment(g, gw, gh, cell, b.x, b.y, px, py, px, py);
+            px0 = px;
+            py0 = py;
+            vx0 = vx;
+            vy0 = vy;
+        }
+    }
+    size_t cost[4];
+    for (int c = 0; c < 4; c++) {
+        bool rt = order[c] == ORGFIG_LEGEND_UPPER_RIGHT ||
+                  order[c] == ORGFIG_LEGEND_LOWER_RIGHT;
+        bool tp =
+            order[c] == ORGFIG_LEGEND_UPPER_RIGHT || order[c] == ORGFIG_LEGEND_UPPER_LEFT;
+        double rx = rt ? b.w - inset - lw : inset, ry = tp ? inset : b.h - inset - lh;
+        int cx0 = (int)floor(rx / cell), cx1 = (int)ceil((rx + lw) / cell);
+        int cy0 = (int)floor(ry / cell), cy1 = (int)ceil((ry + lh) / cell);
+        cost[c] = 0;
+        for (int y = cy0 < 0 ? 0 : cy0; y < cy1 && y < gh; y++)
+            for (int x = cx0 < 0 ? 0 : cx0; x < cx1 && x < gw; x++)
+                cost[c] += g[(size_t)y * (size_t)gw + (size_t)x];
+    }
+    /* A legend larger than the box sticks out of it: never over a text
+     * placed already (this axes' tick labels), whatever the data. */
+    for (int c = 0; c < 4; c++) {
+        bool rt = order[c] == ORGFIG_LEGEND_UPPER_RIGHT ||
+                  order[c] == ORGFIG_LEGEND_LOWER_RIGHT;
+        bool tp =
+            order[c] == ORGFIG_LEGEND_UPPER_RIGHT || order[c] == ORGFIG_LEGEND_UPPER_LEFT;
+        orgfig_rect r = {rt ? b.x + b.w - inset - lw : b.x + inset,
+                         tp ? b.y + inset : b.y + b.h - inset - lh, lw, lh};
+        for (size_t t = 0; t < L->ntexts; t++) {
+            orgfig_rect u = L->texts[t].r;
+            if (L->texts[t].s && r.x < u.x + u.w && u.x < r.x + r.w && r.y < u.y + u.h &&
+                u.y < r.y + r.h)
+                cost[c] += (size_t)gw * (size_t)gh + 1;
+        }
+    }
+    size_t best = 0;
+    for (size_t c = 1; c < 4; c++)
+        if (cost[c] < cost[best])
+            best = c;
+    *loc = order[best];
+    orgfig_free(g);
+    orgfig_free(xy);
+    return ORGFIG_OK;
+}
+
 /* Record every text with its final position. */
 static orgfig_status
 place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *err)
@@ -771,7 +941,8 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
                 below += 0.3 * pad + fh;
             }
         }
-        if (ax->x.label && st == ORGFIG_OK)
+        bool labels = !ax->axis_off;
+        if (ax->x.label && labels && st == ORGFIG_OK)
             st = add_text(L, ORGFIG_TXT_XLABEL, i, cr, ax->x.label,
                           fit_px(cr, ax->x.label, fp, centred_room(al, b)), (x0 + x1) / 2,
                           below + pad, 1, 0, 0, err);
@@ -789,7 +960,7 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             if (al->y.label_w > 0)
                 left -= pad + al->y.label_w;
         }
-        if (ax->y.label && st == ORGFIG_OK)
+        if (ax->y.label && labels && st == ORGFIG_OK)
             st = add_text(L, ORGFIG_TXT_YLABEL, i, cr, ax->y.label,
                           fit_px(cr, ax->y.label, fp, b.h), left - pad, (y0 + y1) / 2, 1,
                           2, 90, err);
@@ -807,7 +978,7 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             }
             if (al->y2.label_w > 0)
                 right += pad + al->y2.label_w;
-            if (ax->y2.label && st == ORGFIG_OK) {
+            if (ax->y2.label && labels && st == ORGFIG_OK) {
                 st = add_text(L, ORGFIG_TXT_Y2LABEL, i, cr, ax->y2.label,
                               fit_px(cr, ax->y2.label, fp, b.h), right + pad,
                               (y0 + y1) / 2, 1, 0, 90, err);
@@ -828,6 +999,12 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
             }
             right =
                 cx + cw + tl + (al->cbaxis.label_w > 0 ? pad + al->cbaxis.label_w : 0);
+            if (al->cb.label && st == ORGFIG_OK) {
+                st = add_text(L, ORGFIG_TXT_CBLABEL, i, cr, al->cb.label,
+                              fit_px(cr, al->cb.label, fp, b.h), right + pad,
+                              (y0 + y1) / 2, 1, 0, 90, err);
+                right += pad + fh;
+            }
         }
         /* Top: offsets, then the title. */
         double above = y0;
@@ -858,43 +1035,9 @@ place_texts(cairo_t *cr, const orgfig_figure *f, orgfig_layout *L, orgfig_err *e
                 r.x = right + pad * 1.5;
                 r.y = y0;
             } else {
-                if (loc == ORGFIG_LEGEND_BEST) {
-                    /* Count sampled data points under each corner. */
-                    static const orgfig_legend_loc order[4] = {
-                        ORGFIG_LEGEND_UPPER_RIGHT, ORGFIG_LEGEND_UPPER_LEFT,
-                        ORGFIG_LEGEND_LOWER_LEFT, ORGFIG_LEGEND_LOWER_RIGHT};
-                    size_t counts[4] = {0, 0, 0, 0};
-                    double *xy = orgfig_alloc_array(L->meter, 2 * 1000, sizeof(double),
-                                                    false, "legend samples", err);
-                    if (xy == NULL)
-                        return err->status;
-                    for (size_t k = 0; k < ax->nartists; k++) {
-                        const orgfig_artist *a = ax->artists[k];
-                        if (!a->cls->sample)
-                            continue;
-                        size_t ns = a->cls->sample(a, xy, 1000);
-                        const orgfig_map *my = a->right ? &al->y2.map : &al->y.map;
-                        for (size_t s = 0; s < ns; s++) {
-                            double vx = xy[2 * s], vy = xy[2 * s + 1];
-                            if ((al->x.map.log && vx <= 0) || (my->log && vy <= 0))
-                                continue;
-                            double px = orgfig_map_apply(&al->x.map, vx);
-                            double py = orgfig_map_apply(my, vy);
-                            bool rt = px >= x1 - lw - inset, lf = px <= x0 + lw + inset;
-                            bool tp = py <= y0 + lh + inset, bt = py >= y1 - lh - inset;
-                            counts[0] += rt && tp;
-                            counts[1] += lf && tp;
-                            counts[2] += lf && bt;
-                            counts[3] += rt && bt;
-                        }
-                    }
-                    orgfig_free(xy);
-                    size_t best = 0;
-                    for (size_t c = 1; c < 4; c++)
-                        if (counts[c] < counts[best])
-                            best = c;
-                    loc = order[best];
-                }
+                if (loc == ORGFIG_LEGEND_BEST &&
+                    best_corner(f, L, i, lw, lh, inset, &loc, err) != ORGFIG_OK)
+                    return err->status;
                 bool rt =
                     loc == ORGFIG_LEGEND_UPPER_RIGHT || loc == ORGFIG_LEGEND_LOWER_RIGHT;
                 bool tp =
@@ -961,6 +1104,15 @@ orgfig_layout_compute(orgfig_figure *f, cairo_t *cr, orgfig_layout *L, orgfig_er
     if (L->axes == NULL)
         return err->status;
     orgfig_text_font(cr, &f->style, 10);
+    /* Pixel-dependent colorbar ranges (density) need the device scale:
+     * image targets draw at the context's scale, vector ones at 1. */
+    L->dev_scale = 1;
+    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE) {
+        double dx = 1, dy = 0;
+        cairo_user_to_device_distance(cr, &dx, &dy);
+        if (fabs(dx) > 0)
+            L->dev_scale = fabs(dx);
+    }
     /* Fonts shrink on small figures: at 320x240 to about 70 %. */
     double fscale = sqrt(fmin(L->width / 640.0, L->height / 480.0));
     fscale = fmin(1.0, fmax(0.5, fscale));

@@ -113,6 +113,7 @@ typedef struct orgfig_axes {
     orgfig_grid_mode grid;
     orgfig_legend_loc legend;
     double aspect; /* 0: auto; > 0: data units of y per unit of x on screen (1 = equal) */
+    bool axis_off; /* :axis nil: no spines, ticks, tick labels, axis labels or grid */
     orgfig_artist **artists; /* owned array of owned artists */
     size_t nartists, cap;
     size_t cycle_next; /* next cycle color for an artist without :color */
@@ -140,6 +141,8 @@ typedef struct orgfig_colorbar_req {
     bool want;
     orgfig_cmap cmap;
     double vmin, vmax;
+    bool log;          /* a log axis over [vmin, vmax] (density counts) */
+    const char *label; /* :colorbar-label: borrowed from the artist, or NULL */
 } orgfig_colorbar_req;
 
 /* Categorical positions 0..n-1 on one axis, labelled with strings (bar,
@@ -171,6 +174,7 @@ struct orgfig_artist {
     char **cat_labels;        /* owned array of owned strings */
     size_t ncat;
     orgfig_colorbar_req colorbar;
+    char *colorbar_label; /* owned or NULL; :colorbar-label (heatmap, scatter) */
     /* Images (heatmap): TIGHT asks for no margin around the artist's
      * bounds when only tight artists set that direction's range; FLIP_Y
      * asks for a downward y axis (row 0 at the top, like imshow's origin
@@ -243,6 +247,14 @@ struct orgfig_plot_class {
     /* Up to MAX data points (x, y pairs into XY) spread over the data, for
      * :legend best; may be NULL. */
     size_t (*sample)(const orgfig_artist *a, double *xy, size_t max);
+    /* Colorbars whose range depends on the view and the device pixels
+     * (density scatter counts): layout calls this with the final box and
+     * maps in DC (dc->pixels NULL, dc->scale the device pixels per
+     * logical pixel of the draw) and sets the colorbar's range to
+     * [*LO, *HI].  Draw must then colour with exactly that range.  May be
+     * NULL (the range in a->colorbar is used). */
+    orgfig_status (*colorbar_range)(const orgfig_artist *a, const orgfig_draw_ctx *dc,
+                                    double *lo, double *hi, orgfig_err *err);
     /* Free what a->priv points to (not priv itself); may be NULL. */
     void (*free)(orgfig_artist *a);
 };

@@ -1,4 +1,13 @@
-/* plot_bar.c - orgfig-bar: bars at categorical positions 0..n-1.
+/* plot_bar.c - orgfig-bar: bars at categorical positions 0..n-1, or at
+ * numeric positions.
+ *
+ * LABELS of strings make a categorical axis: bar J sits at J and the axis
+ * is ticked with the strings.  LABELS of numbers (a numeric sequence) are
+ * the bars' centres on an ordinary numeric axis, so bars share x with
+ * lines and other artists (as matplotlib's bar(x, height)); the slot of a
+ * bar is then the smallest gap between distinct positions (1 for a single
+ * bar), and :bar-width is a fraction of that.  Bars at NaN positions are
+ * not drawn.
  *
  * Several bar calls on one axes combine at render time, by looking at the
  * axes' other bar artists: calls with :group t share each slot side by
@@ -7,6 +16,7 @@
  * downward.  Nothing is stored about other artists, so the combination is
  * always consistent with the axes as it is. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "props.h"
@@ -14,6 +24,9 @@
 
 typedef struct bar_priv {
     bool horizontal, group, stack;
+    bool numeric; /* positions in a->cols[1] (LABELS were numbers) */
+    double slot;  /* numeric: the smallest gap between positions; else 1 */
+    size_t n;     /* bars */
     double width; /* fraction of the slot */
     bool edge;
     orgfig_rgba edgecolor;
@@ -22,6 +35,49 @@ typedef struct bar_priv {
 static const char *const bar_args[] = {"LABELS", "VALUES", NULL};
 static const char *const bar_props[] = {"horizontal", "group",     "stack",
                                         "bar-width",  "edgecolor", NULL};
+
+static int
+cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* The smallest positive distance between two finite values of C, or 1
+ * when there is none (a single position).  Unsorted positions are copied
+ * and sorted once, at build time. */
+static orgfig_status
+min_gap(orgfig_artist *a, orgfig_column *c, double *out, orgfig_err *err)
+{
+    double best = INFINITY;
+    if (c->sorted) {
+        for (size_t i = 1; i < c->n; i++) {
+            double d = orgfig_column_get(c, i) - orgfig_column_get(c, i - 1);
+            if (d > 0 && d < best)
+                best = d;
+        }
+    } else {
+        double *v = orgfig_alloc_array(&a->fig->meter, c->n, sizeof(double), false,
+                                       "bar positions", err);
+        if (v == NULL)
+            return err->status;
+        size_t k = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            double x = orgfig_column_get(c, i);
+            if (isfinite(x))
+                v[k++] = x;
+        }
+        qsort(v, k, sizeof *v, cmp_double);
+        for (size_t i = 1; i < k; i++) {
+            double d = v[i] - v[i - 1];
+            if (d > 0 && d < best)
+                best = d;
+        }
+        orgfig_free(v);
+    }
+    *out = isfinite(best) ? best : 1;
+    return ORGFIG_OK;
+}
 
 static orgfig_status
 bar_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
@@ -66,6 +122,27 @@ bar_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         if (st != ORGFIG_OK)
             return st;
     }
+    p->slot = 1;
+    if (args[0].type == ORGFIG_V_COL && args[0].col->n > 0) {
+        /* Numbers: positions on a numeric axis. */
+        orgfig_column *pos = args[0].col;
+        p->numeric = true;
+        p->n = pos->n;
+        if (p->n != vals->n)
+            return orgfig_fail(err, ORGFIG_E_INVALID,
+                               "%s: LABELS has %zu values but VALUES has %zu", fn, p->n,
+                               vals->n);
+        orgfig_column_summary(pos);
+        if (pos->nfinite == 0)
+            return orgfig_fail(err, ORGFIG_E_INVALID, "%s: LABELS has no finite position",
+                               fn);
+        if (min_gap(a, pos, &p->slot, err) != ORGFIG_OK)
+            return err->status;
+        a->cols[0] = orgfig_column_ref(vals);
+        a->cols[1] = orgfig_column_ref(pos);
+        a->ncols = 2;
+        return ORGFIG_OK;
+    }
     if (orgfig_val_strings(&args[0], &ll, &a->fig->meter, &a->cat_labels, &a->ncat,
                            err) != ORGFIG_OK)
         return err->status;
@@ -75,15 +152,35 @@ bar_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         return orgfig_fail(err, ORGFIG_E_INVALID,
                            "%s: LABELS has %zu values but VALUES has %zu", fn, a->ncat,
                            vals->n);
+    p->n = a->ncat;
     a->cat_axis = p->horizontal ? ORGFIG_CAT_Y : ORGFIG_CAT_X;
     a->cols[0] = orgfig_column_ref(vals);
     a->ncols = 1;
     return ORGFIG_OK;
 }
 
+/* The centre of bar J on the category (or position) axis. */
+static double
+bar_pos(const orgfig_artist *a, size_t j)
+{
+    const bar_priv *p = a->priv;
+    return p->numeric ? orgfig_column_get(a->cols[1], j) : (double)j;
+}
+
 static bool
 same_labels(const orgfig_artist *a, const orgfig_artist *b)
 {
+    const bar_priv *p = a->priv, *q = b->priv;
+    if (p->numeric != q->numeric || p->n != q->n)
+        return false;
+    if (p->numeric) {
+        for (size_t i = 0; i < p->n; i++) {
+            double u = bar_pos(a, i), v = bar_pos(b, i);
+            if (!(u == v || (isnan(u) && isnan(v))))
+                return false;
+        }
+        return true;
+    }
     if (a->ncat != b->ncat)
         return false;
     for (size_t i = 0; i < a->ncat; i++)
@@ -163,8 +260,8 @@ static void
 bar_slot(const orgfig_artist *a, const bar_place *pl, size_t j, double *lo, double *hi)
 {
     const bar_priv *p = a->priv;
-    double w = p->width / (double)pl->n;
-    double start = (double)j - p->width / 2 + w * (double)pl->k;
+    double full = p->width * p->slot, w = full / (double)pl->n;
+    double start = bar_pos(a, j) - full / 2 + w * (double)pl->k;
     *lo = start;
     *hi = start + w;
 }
@@ -178,12 +275,14 @@ bar_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_boun
     double clo = INFINITY, chi = -INFINITY, vlo = 0, vhi = 0;
     bool any = false;
     orgfig_scale vs = p->horizontal ? xs : ys;
-    for (size_t j = 0; j < a->ncat; j++) {
+    for (size_t j = 0; j < p->n; j++) {
         double base, top, lo, hi;
         bar_span(a, &pl, j, &base, &top);
-        if (!isfinite(top))
+        if (!isfinite(top) || !isfinite(bar_pos(a, j)))
             continue;
         bar_slot(a, &pl, j, &lo, &hi);
+        if ((p->horizontal ? ys : xs) == ORGFIG_SCALE_LOG && !(lo > 0))
+            continue; /* numeric positions on a log axis: only positive slots */
         clo = fmin(clo, lo);
         chi = fmax(chi, hi);
         if (vs == ORGFIG_SCALE_LOG) {
@@ -229,10 +328,10 @@ bar_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     place(a, &pl);
     const orgfig_map *cm = p->horizontal ? &dc->my : &dc->mx;
     const orgfig_map *vm = p->horizontal ? &dc->mx : &dc->my;
-    for (size_t j = 0; j < a->ncat; j++) {
+    for (size_t j = 0; j < p->n; j++) {
         double base, top, lo, hi;
         bar_span(a, &pl, j, &base, &top);
-        if (!isfinite(top))
+        if (!isfinite(top) || !isfinite(bar_pos(a, j)))
             continue;
         if (vm->log) {
             if (top <= 0)
@@ -242,6 +341,8 @@ bar_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             base = base > 0 ? base : v0 / 1e3;
         }
         bar_slot(a, &pl, j, &lo, &hi);
+        if (cm->log && !(lo > 0))
+            continue;
         double c0 = orgfig_map_apply(cm, lo), c1 = orgfig_map_apply(cm, hi);
         double v0 = orgfig_map_apply(vm, base), v1 = orgfig_map_apply(vm, top);
         double big = 1e6;
@@ -262,7 +363,7 @@ bar_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     } else {
         cairo_fill(cr);
     }
-    return orgfig_draw_poll(dc, a->ncat, err);
+    return orgfig_draw_poll(dc, p->n, err);
 }
 
 static void
@@ -282,6 +383,9 @@ bar_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
     }
 }
 
+/* Each bar as five vertical (horizontal bars: horizontal) strokes across
+ * its width, three points each: layout's legend placement joins
+ * consecutive samples at the same x into strokes. */
 static size_t
 bar_sample(const orgfig_artist *a, double *xy, size_t max)
 {
@@ -289,17 +393,20 @@ bar_sample(const orgfig_artist *a, double *xy, size_t max)
     bar_place pl;
     place(a, &pl);
     size_t k = 0;
-    for (size_t j = 0; j < a->ncat && k + 5 <= max; j++) {
+    for (size_t j = 0; j < p->n && k + 15 <= max; j++) {
         double base, top, lo, hi;
         bar_span(a, &pl, j, &base, &top);
-        if (!isfinite(top))
+        if (!isfinite(top) || !isfinite(bar_pos(a, j)))
             continue;
         bar_slot(a, &pl, j, &lo, &hi);
-        for (int s = 0; s <= 4; s++) {
-            double c = (lo + hi) / 2, v = base + (top - base) * s / 4.0;
-            xy[2 * k] = p->horizontal ? v : c;
-            xy[2 * k + 1] = p->horizontal ? c : v;
-            k++;
+        for (int c = 0; c < 5; c++) {
+            double cpos = lo + (hi - lo) * (0.1 + 0.2 * c);
+            for (int s = 0; s <= 2; s++) {
+                double v = base + (top - base) * s / 2.0;
+                xy[2 * k] = p->horizontal ? v : cpos;
+                xy[2 * k + 1] = p->horizontal ? cpos : v;
+                k++;
+            }
         }
     }
     return k;

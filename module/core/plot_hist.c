@@ -279,17 +279,23 @@ hist_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
     }
 }
 
+/* Each bin as vertical strokes (three points at the same x) from 0 to its
+ * height: three across the bin when there is room, else one. */
 static size_t
 hist_sample(const orgfig_artist *a, double *xy, size_t max)
 {
     const hist_priv *p = a->priv;
     size_t k = 0;
     double w = (p->hi - p->lo) / (double)p->nbins;
-    for (size_t i = 0; i < p->nbins && k + 3 <= max; i++) {
-        for (int s = 1; s <= 3; s++) {
-            xy[2 * k] = p->lo + w * ((double)i + 0.5);
-            xy[2 * k + 1] = p->heights[i] * s / 3.0;
-            k++;
+    int per = p->nbins * 9 <= max ? 3 : 1;
+    for (size_t i = 0; i < p->nbins && k + 3 * (size_t)per <= max; i++) {
+        for (int c = 0; c < per; c++) {
+            double x = p->lo + w * ((double)i + (per == 1 ? 0.5 : 0.2 + 0.3 * c));
+            for (int s = 0; s <= 2; s++) {
+                xy[2 * k] = x;
+                xy[2 * k + 1] = p->heights[i] * s / 2.0;
+                k++;
+            }
         }
     }
     return k;

@@ -623,20 +623,47 @@ line_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
     }
 }
 
+/* The line's vertices (every STRIDE-th of a long line), with (NaN, NaN)
+ * at gaps and, for steps, the corners the step adds: layout's legend
+ * placement draws the polyline through them. */
 static size_t
 line_sample(const orgfig_artist *a, double *xy, size_t max)
 {
+    const line_priv *p = a->priv;
     orgfig_column *xc = a->cols[0], *yc = a->cols[1];
     size_t n = yc->n, k = 0;
-    size_t stride = n > max ? n / max : 1;
-    for (size_t i = 0; i < n && k < max; i += stride) {
+    int per = p->step == 0 ? 1 : p->step == 3 ? 3 : 2;
+    size_t room = max / (size_t)per;
+    size_t stride = n > room && room > 0 ? (n + room - 1) / room : 1;
+    double lx = NAN, ly = NAN;
+    for (size_t i = 0; i < n && k + (size_t)per <= max; i += stride) {
         double xv = xc ? orgfig_column_get(xc, i) : (double)i;
         double yv = orgfig_column_get(yc, i);
-        if (!isfinite(xv) || !isfinite(yv))
+        if (!isfinite(xv) || !isfinite(yv)) {
+            if (k > 0 && !isnan(xy[2 * k - 2]) && k + (size_t)per < max) {
+                xy[2 * k] = xy[2 * k + 1] = NAN;
+                k++;
+            }
+            lx = ly = NAN;
             continue;
+        }
+        if (p->step && !isnan(lx)) {
+            double cx = p->step == 1 ? lx : p->step == 2 ? xv : (lx + xv) / 2;
+            double cy = p->step == 1 ? yv : ly;
+            xy[2 * k] = cx;
+            xy[2 * k + 1] = cy;
+            k++;
+            if (p->step == 3) {
+                xy[2 * k] = cx;
+                xy[2 * k + 1] = yv;
+                k++;
+            }
+        }
         xy[2 * k] = xv;
         xy[2 * k + 1] = yv;
         k++;
+        lx = xv;
+        ly = yv;
     }
     return k;
 }

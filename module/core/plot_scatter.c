@@ -130,6 +130,13 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
         a->colorbar.cmap = p->cmap;
         a->colorbar.vmin = p->vmin;
         a->colorbar.vmax = p->vmax;
+        /* Density: the bar shows counts per pixel on a log axis from 1 to
+         * the largest count, which layout asks for (density_range). */
+        a->colorbar.log = p->density;
+        if (p->density) {
+            a->colorbar.vmin = 1;
+            a->colorbar.vmax = 10;
+        }
     }
     a->cols[0] = orgfig_column_ref(x);
     a->cols[1] = orgfig_column_ref(y);
@@ -406,15 +413,21 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     return st;
 }
 
+/* Count the points per device pixel of the box (S device pixels per
+ * logical pixel) into a new zeroed GW x GH grid (*GRID, on the figure's
+ * meter; NULL when the box is empty) and find the largest count.  The
+ * same function serves the draw and the colorbar's range, so the two
+ * agree exactly. */
 static orgfig_status
-draw_density(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
+density_counts(const orgfig_artist *a, orgfig_draw_ctx *dc, double s, uint32_t **grid_out,
+               int *gw_out, int *gh_out, uint32_t *max_out, orgfig_err *err)
 {
-    const scatter_priv *p = a->priv;
     orgfig_column *x = a->cols[0], *y = a->cols[1];
-    /* The grid covers the box at device resolution (1 px per logical px
-     * for vector output). */
-    double s = dc->pixels ? dc->scale : 1;
+    *grid_out = NULL;
+    *max_out = 0;
     int gw = (int)ceil(dc->box.w * s), gh = (int)ceil(dc->box.h * s);
+    *gw_out = gw;
+    *gh_out = gh;
     if (gw < 1 || gh < 1)
         return ORGFIG_OK;
     uint32_t *grid = orgfig_alloc_array(&a->fig->meter, (size_t)gw * (size_t)gh,
@@ -456,13 +469,61 @@ draw_density(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         if (*c > maxc)
             maxc = *c;
     }
-    if (st != ORGFIG_OK || maxc == 0) {
+    if (st != ORGFIG_OK) {
         orgfig_free(grid);
         return st;
     }
+    *grid_out = grid;
+    *max_out = maxc;
+    return ORGFIG_OK;
+}
+
+/* The colorbar's range: counts 1 .. the largest count per pixel. */
+static orgfig_status
+density_range(const orgfig_artist *a, const orgfig_draw_ctx *dc, double *lo, double *hi,
+              orgfig_err *err)
+{
+    const scatter_priv *p = a->priv;
+    *lo = 1;
+    *hi = 10;
+    if (!p->density)
+        return ORGFIG_OK;
+    orgfig_draw_ctx d = *dc;
+    d.opts = NULL; /* layout: no poll */
+    d.next_poll = UINT64_MAX;
+    uint32_t *grid, maxc;
+    int gw, gh;
+    if (density_counts(a, &d, dc->scale > 0 ? dc->scale : 1, &grid, &gw, &gh, &maxc,
+                       err) != ORGFIG_OK)
+        return err->status;
+    orgfig_free(grid);
+    if (maxc > 1)
+        *hi = (double)maxc;
+    return ORGFIG_OK;
+}
+
+static orgfig_status
+draw_density(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
+{
+    const scatter_priv *p = a->priv;
+    /* The grid covers the box at device resolution (1 px per logical px
+     * for vector output). */
+    double s = dc->pixels ? dc->scale : 1;
+    uint32_t *grid, maxc;
+    int gw, gh;
+    if (density_counts(a, dc, s, &grid, &gw, &gh, &maxc, err) != ORGFIG_OK)
+        return err->status;
+    if (grid == NULL)
+        return ORGFIG_OK;
+    if (maxc == 0) {
+        orgfig_free(grid);
+        return ORGFIG_OK;
+    }
     uint32_t lut[256];
     orgfig_cmap_lut(p->cmap, lut);
-    double lm = log1p((double)maxc);
+    /* Counts 1 .. maxc on a log scale, as on the colorbar's axis (whose
+     * range is [1, 10] when every count is 1: the bottom color). */
+    double lm = maxc > 1 ? log((double)maxc) : 0;
     uint32_t alpha = (uint32_t)lround(a->alpha * 255);
     /* Reuse the grid as the ARGB32 image (cairo's stride for ARGB32 is
      * 4 * width, which is the grid's row size). */
@@ -470,7 +531,7 @@ draw_density(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         uint32_t c = grid[k];
         if (c == 0)
             continue;
-        int t = (int)lround(log1p((double)c) / lm * 255);
+        int t = lm > 0 ? (int)lround(log((double)c) / lm * 255) : 0;
         uint32_t col = lut[t < 0 ? 0 : t > 255 ? 255 : t];
         uint32_t r = ((col >> 16) & 255) * alpha / 255,
                  g = ((col >> 8) & 255) * alpha / 255, b = (col & 255) * alpha / 255;
@@ -557,4 +618,5 @@ const orgfig_plot_class orgfig_plot_scatter = {
     .draw = scatter_draw,
     .legend_swatch = scatter_swatch,
     .sample = scatter_sample,
+    .colorbar_range = density_range,
 };

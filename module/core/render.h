@@ -30,6 +30,7 @@ typedef enum orgfig_text_kind {
     ORGFIG_TXT_TITLE,
     ORGFIG_TXT_SUPTITLE,
     ORGFIG_TXT_LEGEND, /* the whole legend box */
+    ORGFIG_TXT_CBLABEL,
 } orgfig_text_kind;
 
 /* A text placed by layout: drawn by axes.c exactly as recorded. */
@@ -76,6 +77,9 @@ typedef struct orgfig_axes_layout {
     bool hidden; /* an artist hides the frame, ticks and grid (pie) */
     bool has_colorbar;
     orgfig_colorbar_req cb;
+    const orgfig_artist *cb_artist; /* the artist whose colorbar is shown */
+    orgfig_rect cb_box;             /* the box its range was computed for */
+    bool cb_ranged;                 /* cb_artist->cls->colorbar_range was called */
     orgfig_rect colorbar;
     orgfig_axis_layout cbaxis;
 } orgfig_axes_layout;
@@ -85,6 +89,7 @@ typedef struct orgfig_layout {
     double font_px;       /* tick, axis label and legend text */
     double title_px;      /* titles */
     double tick_len, pad; /* tick length and text padding */
+    double dev_scale;     /* device pixels per logical pixel (1 for SVG/PDF) */
     size_t naxes;
     orgfig_axes_layout *axes; /* owned */
     orgfig_text_rect *texts;  /* owned: every text the figure draws */

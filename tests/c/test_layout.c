@@ -13,7 +13,7 @@
 
 static const char *const kind_names[] = {
     "xtick",   "ytick",   "y2tick",   "cbtick", "xlabel",   "ylabel", "y2label",
-    "xoffset", "yoffset", "y2offset", "title",  "suptitle", "legend"};
+    "xoffset", "yoffset", "y2offset", "title",  "suptitle", "legend", "cblabel"};
 
 static bool
 overlap(orgfig_rect a, orgfig_rect b, double tol)
@@ -58,9 +58,12 @@ check_layout(const orgfig_layout *L, const char *what)
         for (size_t j = i + 1; j < L->ntexts; j++) {
             const orgfig_text_rect *u = &L->texts[j];
             if (text_overlap(t, u)) {
-                fprintf(stderr, "  %s: %s '%s' overlaps %s '%s'\n", what,
-                        kind_names[t->kind], t->s ? t->s : "", kind_names[u->kind],
-                        u->s ? u->s : "");
+                fprintf(stderr,
+                        "  %s: %s '%s' overlaps %s '%s' (%.1f %.1f %.1f %.1f / %.1f %.1f "
+                        "%.1f %.1f)\n",
+                        what, kind_names[t->kind], t->s ? t->s : "", kind_names[u->kind],
+                        u->s ? u->s : "", t->r.x, t->r.y, t->r.w, t->r.h, u->r.x, u->r.y,
+                        u->r.w, u->r.h);
                 bad++;
             }
         }
@@ -71,6 +74,17 @@ check_layout(const orgfig_layout *L, const char *what)
             if (!inside_legend && overlap(r, al->box, 0.5)) {
                 fprintf(stderr, "  %s: %s '%s' overlaps the box of axes %zu\n", what,
                         kind_names[t->kind], t->s ? t->s : "", a);
+                bad++;
+            }
+            /* Tick labels keep clear of every other axes' frame: subplot
+             * columns need a gap (a quarter of the font size at least). */
+            bool tick = t->kind == ORGFIG_TXT_XTICK || t->kind == ORGFIG_TXT_YTICK ||
+                        t->kind == ORGFIG_TXT_Y2TICK || t->kind == ORGFIG_TXT_CBTICK;
+            double g = 0.25 * L->font_px;
+            orgfig_rect grown = {r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g};
+            if (tick && t->axes != a && overlap(grown, al->box, 0)) {
+                fprintf(stderr, "  %s: %s '%s' of axes %zu touches the box of axes %zu\n",
+                        what, kind_names[t->kind], t->s, t->axes, a);
                 bad++;
             }
             if (al->has_colorbar && overlap(r, al->colorbar, 0.5)) {
@@ -162,7 +176,7 @@ TEST(layout_no_overlap_at_all_sizes)
                      variant);
             CHECK(check_layout(&L, what) == 0);
             /* Every element was placed. */
-            size_t counts[13] = {0};
+            size_t counts[14] = {0};
             for (size_t i = 0; i < L.ntexts; i++)
                 counts[L.texts[i].kind]++;
             CHECK(counts[ORGFIG_TXT_XTICK] >= 2 * (size_t)(rows * cols));
@@ -181,6 +195,38 @@ TEST(layout_no_overlap_at_all_sizes)
                 CHECK(al->legend.x >= al->colorbar.x + al->colorbar.w);
                 CHECK(al->legend.x + al->legend.w <= L.width + 0.5);
             }
+            orgfig_layout_free(&L);
+            orgfig_figure_free(f);
+        }
+    }
+}
+
+TEST(layout_subplot_columns_keep_a_gap)
+{
+    /* Without axis labels only the margins separate a column's y tick
+     * labels from the frame to their left (gallery review issue 2);
+     * check_layout requires a quarter of the font size between them. */
+    static const int sizes[][2] = {{200, 150}, {320, 240}, {640, 400}, {1600, 1200}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        for (int cols = 2; cols <= 3; cols++) {
+            orgfig_err err = ORGFIG_ERR_INIT;
+            orgfig_prop fp[] = {{"width", tb_num(sizes[s][0])},
+                                {"height", tb_num(sizes[s][1])},
+                                {"rows", tb_num(2)},
+                                {"cols", tb_num(cols)}};
+            orgfig_figure *f = orgfig_figure_new(fp, 4, &err);
+            REQUIRE(f);
+            double x[3] = {0, 1, 2}, y[3] = {0, 100, 50};
+            for (int a = 0; a < 2 * cols; a++) {
+                orgfig_prop lp[] = {{"axes", tb_num(a)}};
+                CHECK(tb_line(f, x, y, 3, lp, 1, &err) == ORGFIG_OK);
+            }
+            orgfig_layout L;
+            CHECK(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+            char what[64];
+            snprintf(what, sizeof what, "%dx%d, %d columns", sizes[s][0], sizes[s][1],
+                     cols);
+            CHECK(check_layout(&L, what) == 0);
             orgfig_layout_free(&L);
             orgfig_figure_free(f);
         }

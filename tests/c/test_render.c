@@ -755,3 +755,203 @@ TEST(render_decimated_line_matches_full_line)
     free(x);
     free(y);
 }
+
+TEST(render_numeric_bar_labels_are_positions)
+{
+    /* Bars labelled with numbers sit at those x values on a numeric axis
+     * shared with a line (gallery review issue 1); slots are the smallest
+     * gap (3) times :bar-width (0.8): bar 5 covers [3.8, 6.2]. */
+    orgfig_figure *f = fig(500, 400, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double lx[] = {0, 10}, ly[] = {0, 0};
+    CHECK(line(f, lx, ly, 2, NULL, 0, &err) == ORGFIG_OK);
+    double pos[] = {8, 2, 5}, val[] = {3, 1, 2}; /* unsorted on purpose */
+    orgfig_column *cp = tb_column(pos, 3), *cv = tb_column(val, 3);
+    orgfig_value args[] = {colv(cp), colv(cv)};
+    orgfig_prop red[] = {{"color", tb_str("#ff0000")}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_BAR, args, 2, red, 1, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    const orgfig_axes_layout *al = &L.axes[0];
+    CHECK(al->cat_x == NULL && al->cat_y == NULL);
+    CHECK(al->x.v0 <= 0 && al->x.v1 >= 10);
+    /* Numeric ticks, not the labels "8 2 5". */
+    bool has10 = false;
+    for (size_t k = 0; k < al->x.ticks.n; k++)
+        has10 |= al->x.ticks.ticks[k].value == 10;
+    CHECK(has10);
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    for (int i = 0; i < 3; i++) {
+        int px, py;
+        to_px(&L, 1, pos[i], val[i] / 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        to_px(&L, 1, pos[i] + 1.1, val[i] / 2, &px, &py);
+        CHECK(test_px_near(&img, px, py, 255, 0, 0, 5));
+        to_px(&L, 1, pos[i] + 1.35, val[i] / 2, &px, &py);
+        CHECK(!test_px_near(&img, px, py, 255, 0, 0, 100));
+    }
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    /* Strings stay categorical. */
+    orgfig_value labs[] = {tb_str("8"), tb_str("2"), tb_str("5")};
+    orgfig_value sargs[] = {tb_list(labs, 3), colv(cv)};
+    orgfig_figure *g = fig(500, 400, 1);
+    REQUIRE(g);
+    CHECK(orgfig_figure_plot(g, ORGFIG_BAR, sargs, 2, NULL, 0, &err) == ORGFIG_OK);
+    REQUIRE(layout_of(g, &L));
+    CHECK(L.axes[0].cat_x != NULL && L.axes[0].x.ticks.n == 3);
+    CHECK(strcmp(L.axes[0].x.ticks.ticks[0].label, "8") == 0);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(g);
+    orgfig_column_unref(cp);
+    orgfig_column_unref(cv);
+    orgfig_figure_free(f);
+}
+
+TEST(render_legend_best_avoids_segments)
+{
+    /* Two long segments whose vertices all lie outside the view cross the
+     * upper corners and the lower left one; only the lower right is free.
+     * Counting vertices alone would keep the first corner (upper right). */
+    orgfig_figure *f = fig(640, 480, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x1[] = {-5, 15}, y1[] = {9, 9}, x2[] = {-5, 4}, y2[] = {1, 1};
+    orgfig_prop l1[] = {{"label", tb_str("top")}}, l2[] = {{"label", tb_str("bottom")}};
+    CHECK(line(f, x1, y1, 2, l1, 1, &err) == ORGFIG_OK);
+    CHECK(line(f, x2, y2, 2, l2, 1, &err) == ORGFIG_OK);
+    orgfig_prop sp[] = {{"legend", tb_sym("best")}};
+    CHECK(orgfig_figure_set(f, sp, 1, &err) == ORGFIG_OK);
+    set_limits(f, 0, 10, 0, 10);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    CHECK(L.axes[0].legend_loc == ORGFIG_LEGEND_LOWER_RIGHT);
+    orgfig_layout_free(&L);
+    /* Bars count by their area, not only their centre line: wide bars
+     * fill the left half up to the top, so the legend goes right. */
+    orgfig_figure *g = fig(640, 480, 1);
+    REQUIRE(g);
+    double bp[] = {1, 3}, bv[] = {10, 10};
+    orgfig_column *cp = tb_column(bp, 2), *cv = tb_column(bv, 2);
+    orgfig_value args[] = {colv(cp), colv(cv)};
+    orgfig_prop bl[] = {{"label", tb_str("bars")}, {"bar-width", num(1)}};
+    CHECK(orgfig_figure_plot(g, ORGFIG_BAR, args, 2, bl, 2, &err) == ORGFIG_OK);
+    orgfig_prop gp[] = {{"legend", tb_t}};
+    CHECK(orgfig_figure_set(g, gp, 1, &err) == ORGFIG_OK);
+    set_limits(g, 0, 10, 0, 10);
+    REQUIRE(layout_of(g, &L));
+    CHECK(L.axes[0].legend_loc == ORGFIG_LEGEND_UPPER_RIGHT ||
+          L.axes[0].legend_loc == ORGFIG_LEGEND_LOWER_RIGHT);
+    orgfig_layout_free(&L);
+    orgfig_column_unref(cp);
+    orgfig_column_unref(cv);
+    orgfig_figure_free(g);
+    orgfig_figure_free(f);
+}
+
+TEST(render_density_colorbar_counts)
+{
+    /* 1000 points on one pixel and one point elsewhere: the colorbar is a
+     * log axis from 1 to 1000, and the pixels take the colormap's ends. */
+    size_t n = 1002;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    REQUIRE(x && y);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 5;
+        y[i] = 5;
+    }
+    x[1000] = 2;
+    y[1000] = 2;
+    x[1001] = 8; /* a second lone point so the two ends are well apart */
+    y[1001] = 8;
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    free(x);
+    free(y);
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value a[] = {colv(cx), colv(cy)};
+    orgfig_prop p[] = {{"density", tb_t}, {"colorbar", tb_t}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
+    set_limits(f, 0, 10, 0, 10);
+    orgfig_layout L;
+    REQUIRE(layout_of(f, &L));
+    const orgfig_axes_layout *al = &L.axes[0];
+    REQUIRE(al->has_colorbar);
+    CHECK(al->cbaxis.scale == ORGFIG_SCALE_LOG);
+    CHECK(al->cbaxis.v0 == 1 && al->cbaxis.v1 == 1000);
+    size_t majors = 0;
+    for (size_t k = 0; k < al->cbaxis.ticks.n; k++)
+        majors += !al->cbaxis.ticks.ticks[k].minor;
+    CHECK(majors >= 3);
+    test_image img;
+    REQUIRE(render_png(f, &img));
+    orgfig_rgba hi = orgfig_cmap_at(orgfig_cmap_default(), 1),
+                lo = orgfig_cmap_at(orgfig_cmap_default(), 0);
+    int px, py;
+    to_px(&L, 1, 5, 5, &px, &py);
+    CHECK(test_px_near(&img, px, py, (int)lround(hi.r * 255), (int)lround(hi.g * 255),
+                       (int)lround(hi.b * 255), 3));
+    to_px(&L, 1, 2, 2, &px, &py);
+    CHECK(test_px_near(&img, px, py, (int)lround(lo.r * 255), (int)lround(lo.g * 255),
+                       (int)lround(lo.b * 255), 3));
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
+
+TEST(render_colorbar_label)
+{
+    /* :colorbar-label on heatmaps and scatters: a rotated text right of
+     * the colorbar's tick labels, inside the figure; other kinds reject it. */
+    double r0[] = {1, 2, 3}, r1[] = {4, 5, 6};
+    orgfig_column *c0 = tb_column(r0, 3), *c1 = tb_column(r1, 3);
+    orgfig_value rows[] = {colv(c0), colv(c1)};
+    for (int kind = 0; kind < 2; kind++) {
+        orgfig_figure *f = fig(400, 300, 1);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        if (kind == 0) {
+            orgfig_value m = tb_list(rows, 2);
+            orgfig_prop p[] = {{"colorbar-label", tb_str("temperature [K]")}};
+            CHECK(orgfig_figure_plot(f, ORGFIG_HEATMAP, &m, 1, p, 1, &err) == ORGFIG_OK);
+        } else {
+            orgfig_value a[] = {colv(c0), colv(c1)};
+            orgfig_prop p[] = {{"color", colv(c1)},
+                               {"colorbar", tb_t},
+                               {"colorbar-label", tb_str("temperature [K]")}};
+            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
+        }
+        orgfig_layout L;
+        REQUIRE(layout_of(f, &L));
+        const orgfig_axes_layout *al = &L.axes[0];
+        REQUIRE(al->has_colorbar);
+        const orgfig_text_rect *lab = NULL;
+        double ticks_right = al->colorbar.x + al->colorbar.w;
+        for (size_t t = 0; t < L.ntexts; t++) {
+            if (L.texts[t].kind == ORGFIG_TXT_CBLABEL)
+                lab = &L.texts[t];
+            if (L.texts[t].kind == ORGFIG_TXT_CBTICK)
+                ticks_right = fmax(ticks_right, L.texts[t].r.x + L.texts[t].r.w);
+        }
+        REQUIRE(lab);
+        CHECK(strcmp(lab->s, "temperature [K]") == 0 && lab->rot == 90);
+        CHECK(lab->r.x >= ticks_right && lab->r.x + lab->r.w <= L.width);
+        CHECK(lab->r.h > lab->r.w); /* rotated */
+        orgfig_layout_free(&L);
+        orgfig_figure_free(f);
+    }
+    orgfig_figure *f = fig(400, 300, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop p[] = {{"colorbar-label", tb_str("no")}};
+    CHECK(line(f, r0, r1, 3, p, 1, &err) == ORGFIG_E_INVALID);
+    CHECK(strstr(err.msg, "colorbar-label") != NULL);
+    orgfig_figure_free(f);
+    orgfig_column_unref(c0);
+    orgfig_column_unref(c1);
+}
