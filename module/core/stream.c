@@ -951,17 +951,18 @@ orgfig_stream_grid_free(orgfig_stream_grid *g)
 
 /* ------------------------------------------------------------ the plots */
 
+/* F is usable and KIND is linked in.  The keys of PROPS are checked by
+ * dry_run below, through orgfig_figure_plot's own check, so a key that
+ * figure.c accepts for KIND is accepted here too. */
 static orgfig_status
-check_props(orgfig_figure *f, orgfig_kind kind, const char *fn, const orgfig_prop *props,
-            size_t nprops, orgfig_err *err)
+check_kind(orgfig_figure *f, orgfig_kind kind, const char *fn, orgfig_err *err)
 {
     if (orgfig_figure_usable(f, fn, err) != ORGFIG_OK)
         return err->status;
-    const orgfig_plot_class *cls = orgfig_plot_class_of(kind);
-    if (cls == NULL)
+    if (orgfig_plot_class_of(kind) == NULL)
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s is not available in this build",
                            fn);
-    return orgfig_props_check(fn, props, nprops, common_keys, cls->props, err);
+    return ORGFIG_OK;
 }
 
 /* Validate PROPS exactly as a plot of KIND on F would, before the long
@@ -998,7 +999,7 @@ orgfig_stream_line(orgfig_figure *f, const orgfig_stream_src *src,
                    orgfig_err *err)
 {
     const char *fn = "orgfig-line";
-    if (check_props(f, ORGFIG_LINE, fn, props, nprops, err) != ORGFIG_OK ||
+    if (check_kind(f, ORGFIG_LINE, fn, err) != ORGFIG_OK ||
         dry_run(f, ORGFIG_LINE, props, nprops, err) != ORGFIG_OK)
         return err->status;
     orgfig_m4_out out = ORGFIG_M4_OUT_INIT(NULL);
@@ -1216,7 +1217,8 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
                    const orgfig_hooks *hooks, orgfig_err *err)
 {
     const char *fn = "orgfig-hist";
-    if (check_props(f, ORGFIG_HIST, fn, props, nprops, err) != ORGFIG_OK)
+    if (check_kind(f, ORGFIG_HIST, fn, err) != ORGFIG_OK ||
+        orgfig_props_check(fn, props, nprops, common_keys, shist_props, err) != ORGFIG_OK)
         return err->status;
     orgfig_stream_hist_opts o = {0, false, 0, 0};
     bool density = false, cumulative = false;
@@ -1333,7 +1335,7 @@ orgfig_stream_density(orgfig_figure *f, const orgfig_stream_src *src,
                       orgfig_err *err)
 {
     const char *fn = "orgfig-scatter";
-    if (check_props(f, ORGFIG_SCATTER, fn, props, nprops, err) != ORGFIG_OK)
+    if (check_kind(f, ORGFIG_SCATTER, fn, err) != ORGFIG_OK)
         return err->status;
     long di = orgfig_prop_find(props, nprops, "density");
     bool density = false;
@@ -1401,8 +1403,8 @@ orgfig_stream_density(orgfig_figure *f, const orgfig_stream_src *src,
         items[r] = (orgfig_value){.type = ORGFIG_V_COL, .col = rows[r]};
     }
     orgfig_stream_grid_free(&g);
-    static const char *const keep[] = {"axes", "label",    "alpha", "yaxis",
-                                       "cmap", "colorbar", NULL};
+    static const char *const keep[] = {"axes", "label",    "alpha",          "yaxis",
+                                       "cmap", "colorbar", "colorbar-label", NULL};
     /* Defaults first: orgfig_prop_find takes the last of a key. */
     if (filter_props(props, nprops, keep, 4, &hp, &nhp, err) != ORGFIG_OK) {
         st = err->status;
