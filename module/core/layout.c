@@ -249,6 +249,47 @@ ticks_alloc(orgfig_layout *L, orgfig_ticks *t, size_t n, orgfig_err *err)
     return t->ticks ? ORGFIG_OK : err->status;
 }
 
+/* Write a minus sign (U+2212, as matplotlib does: as wide as "+" and
+ * level with it) for every hyphen in S that negates a number: one before
+ * a digit or a point, at the start or after a space, "(", "e" or "E" (an
+ * exponent).  Hyphens between digits (dates) stay.  S is unchanged when
+ * the result would not fit in SIZE bytes. */
+static void
+use_minus_sign(char *s, size_t size)
+{
+    char tmp[ORGFIG_TICK_LABEL_SIZE * 3];
+    size_t k = 0;
+    bool changed = false;
+    for (size_t i = 0; s[i]; i++) {
+        char prev = i > 0 ? s[i - 1] : ' ';
+        bool neg = s[i] == '-' &&
+                   ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '.') &&
+                   (prev == ' ' || prev == '(' || prev == 'e' || prev == 'E' || i == 0);
+        if (k + 4 >= sizeof tmp)
+            return;
+        if (neg) {
+            tmp[k++] = (char)0xE2;
+            tmp[k++] = (char)0x88;
+            tmp[k++] = (char)0x92;
+            changed = true;
+        } else {
+            tmp[k++] = s[i];
+        }
+    }
+    if (!changed || k + 1 > size)
+        return;
+    memcpy(s, tmp, k);
+    s[k] = 0;
+}
+
+static void
+ticks_minus_signs(orgfig_ticks *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        use_minus_sign(t->ticks[i].label, sizeof t->ticks[i].label);
+    use_minus_sign(t->offset, sizeof t->offset);
+}
+
 /* Ticks from explicit positions (and labels) or categories. */
 static orgfig_status
 fixed_ticks(orgfig_layout *L, orgfig_axis_layout *al, const double *pos, size_t n,
@@ -274,8 +315,10 @@ fixed_ticks(orgfig_layout *L, orgfig_axis_layout *al, const double *pos, size_t 
         t->minor = false;
         if (i < nlabels && labels)
             snprintf(t->label, sizeof t->label, "%s", labels[i]);
-        else
+        else {
             orgfig_format_number(pos[i], step, t->label, sizeof t->label);
+            use_minus_sign(t->label, sizeof t->label);
+        }
     }
     al->ticks.n = k;
     al->ticks.offset[0] = 0;
@@ -389,6 +432,7 @@ axis_ticks(cairo_t *cr, orgfig_layout *L, const orgfig_axis *ax, orgfig_axis_lay
             if (orgfig_ticks_compute(al->scale, al->v0, al->v1, max_ticks, L->meter,
                                      &al->ticks, err) != ORGFIG_OK)
                 return err->status;
+            ticks_minus_signs(&al->ticks);
             bool over =
                 horizontal ? x_labels_overlap(cr, L, al, 0) : y_labels_overlap(cr, L, al);
             if (!over || max_ticks <= 2)

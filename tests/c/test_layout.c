@@ -376,3 +376,29 @@ TEST(layout_bar_labels_rotate_when_crowded)
     orgfig_column_unref(cv);
     orgfig_figure_free(f);
 }
+
+TEST(layout_tick_labels_use_the_minus_sign)
+{
+    /* Negative tick labels start with U+2212 (as matplotlib), not the
+     * hyphen; positive ones are unchanged. */
+    orgfig_figure *f = tb_figure(640, 480, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    double x[2] = {-5, 5}, y[2] = {-0.5, 0.5};
+    CHECK(tb_line(f, x, y, 2, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_layout L;
+    CHECK(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    size_t minus = 0, hyphen = 0;
+    for (size_t i = 0; i < L.ntexts; i++) {
+        const char *s = L.texts[i].s;
+        if (s == NULL ||
+            (L.texts[i].kind != ORGFIG_TXT_XTICK && L.texts[i].kind != ORGFIG_TXT_YTICK))
+            continue;
+        minus += strncmp(s, "\xe2\x88\x92", 3) == 0;
+        hyphen += strchr(s, '-') != NULL;
+    }
+    CHECK(minus >= 2 && hyphen == 0);
+    CHECK(check_layout(&L, "minus") == 0);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
