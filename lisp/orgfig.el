@@ -936,8 +936,16 @@ orgfig-hist and orgfig-scatter with :density t" kind)))))
 (provide 'orgfig)
 
 ;; Closing the figures of every source block (`orgfig-auto-close-mode') is
-;; on as soon as orgfig is loaded.  `funcall' keeps the byte compiler from
-;; loading orgfig-org (which requires this file) while compiling.
-(funcall #'require 'orgfig-org)
+;; on as soon as orgfig and Org are both loaded, without making orgfig load
+;; Org (which would double orgfig's start-up time).
+(defun orgfig--load-org-glue (&optional _file)
+  "Load orgfig's Org integration once Org is loaded."
+  (when (featurep 'org)
+    (remove-hook 'after-load-functions #'orgfig--load-org-glue)
+    (require 'orgfig-org)))
+
+(if (featurep 'org)
+    (orgfig--load-org-glue)
+  (add-hook 'after-load-functions #'orgfig--load-org-glue))
 
 ;;; orgfig.el ends here
