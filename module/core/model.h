@@ -217,6 +217,13 @@ typedef struct orgfig_draw_ctx {
     double scale;
     uint64_t prims; /* primitives drawn so far, for the poll */
     uint64_t next_poll;
+    /* Progress (render.c): reported through opts->progress only for
+     * long renders.  WORK_* are in points (slow kinds weigh more); the
+     * current artist has WORK_ARTIST units for ARTIST_N points and began
+     * at PRIMS0 primitives. */
+    bool progress;
+    double work_done, work_total, work_artist, progress_last;
+    uint64_t prims0, artist_n;
 } orgfig_draw_ctx;
 
 struct orgfig_plot_class {
@@ -275,7 +282,8 @@ orgfig_rgba orgfig_artist_rgba(const orgfig_artist *a);
 void orgfig_set_source(cairo_t *cr, orgfig_rgba c);
 
 /* Count N primitives and call the poll every 65536; ORGFIG_E_QUIT when it
- * says stop. */
+ * says stop.  Also reports progress (a primitive counts as a point of
+ * the artist being drawn). */
 orgfig_status orgfig_draw_poll(orgfig_draw_ctx *dc, uint64_t n, orgfig_err *err);
 
 /* The style's line width in logical pixels and the cycle color I. */

@@ -89,6 +89,53 @@ orgfig_text_draw(cairo_t *cr, const char *s, double x, double y, int ha, int va,
 
 /* ---- poll and pixels ---- */
 
+/* ---- progress ----
+ *
+ * Renders with at least PROGRESS_MIN units of work report their progress
+ * through opts->progress: a unit is a data point, except that a line with
+ * unsorted x (every segment stroked, with costly self-intersections)
+ * weighs UNSORTED_WEIGHT units per point.  Fractions only grow, in steps
+ * of at least PROGRESS_STEP (so at most about 20 calls), and a successful
+ * render ends with 1. */
+#define PROGRESS_MIN 2e6
+#define PROGRESS_STEP 0.05
+#define UNSORTED_WEIGHT 128
+
+static double
+artist_points(const orgfig_artist *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ORGFIG_ARTIST_MAXCOLS; i++)
+        if (a->cols[i] && a->cols[i]->n > n)
+            n = a->cols[i]->n;
+    return (double)n;
+}
+
+static double
+artist_work(const orgfig_artist *a)
+{
+    double n = artist_points(a);
+    if (a->kind == ORGFIG_LINE && a->cols[0] && n > 1) {
+        orgfig_column_summary(a->cols[0]);
+        if (!a->cols[0]->sorted)
+            n *= UNSORTED_WEIGHT;
+    }
+    return n;
+}
+
+static void
+progress_report(orgfig_draw_ctx *dc, double fraction, bool final)
+{
+    if (!dc->progress || !dc->opts || !dc->opts->progress)
+        return;
+    fraction = fmin(1.0, fmax(0.0, fraction));
+    if (final ? fraction <= dc->progress_last
+              : fraction < dc->progress_last + PROGRESS_STEP || fraction >= 1)
+        return;
+    dc->progress_last = fraction;
+    dc->opts->progress(dc->opts->ctx, fraction);
+}
+
 orgfig_status
 orgfig_draw_poll(orgfig_draw_ctx *dc, uint64_t n, orgfig_err *err)
 {
@@ -96,6 +143,11 @@ orgfig_draw_poll(orgfig_draw_ctx *dc, uint64_t n, orgfig_err *err)
     if (dc->prims < dc->next_poll)
         return ORGFIG_OK;
     dc->next_poll = dc->prims + POLL_EVERY;
+    if (dc->progress && dc->work_total > 0 && dc->artist_n > 0) {
+        double part = fmin(1.0, (double)(dc->prims - dc->prims0) / (double)dc->artist_n);
+        progress_report(dc, (dc->work_done + part * dc->work_artist) / dc->work_total,
+                        false);
+    }
     if (dc->opts && dc->opts->poll && dc->opts->poll(dc->opts->ctx))
         return orgfig_fail(err, ORGFIG_E_QUIT, "orgfig-render: interrupted");
     return ORGFIG_OK;
@@ -134,6 +186,12 @@ draw_figure(orgfig_figure *f, cairo_t *cr, orgfig_draw_ctx *base, orgfig_err *er
 {
     orgfig_layout L;
     orgfig_status st;
+    base->work_total = 0;
+    for (size_t i = 0; i < (size_t)f->rows * (size_t)f->cols; i++)
+        for (size_t k = 0; k < f->axes[i].nartists; k++)
+            base->work_total += artist_work(f->axes[i].artists[k]);
+    base->progress =
+        base->opts && base->opts->progress && base->work_total >= PROGRESS_MIN;
     orgfig_set_source(cr, f->style.background);
     cairo_paint(cr);
     orgfig_text_font(cr, &f->style, 10);
@@ -158,6 +216,9 @@ draw_figure(orgfig_figure *f, cairo_t *cr, orgfig_draw_ctx *base, orgfig_err *er
             dc.vx1 = al->x.v1;
             dc.vy0 = yl->v0;
             dc.vy1 = yl->v1;
+            dc.work_artist = artist_work(a);
+            dc.artist_n = (uint64_t)artist_points(a);
+            dc.prims0 = dc.prims;
             cairo_save(cr);
             /* A clip on whole device pixels is a region for cairo;
              * any other clip makes every operation build a mask. */
@@ -172,6 +233,10 @@ draw_figure(orgfig_figure *f, cairo_t *cr, orgfig_draw_ctx *base, orgfig_err *er
             cairo_restore(cr);
             base->prims = dc.prims;
             base->next_poll = dc.next_poll;
+            base->progress_last = dc.progress_last;
+            base->work_done += dc.work_artist;
+            if (st == ORGFIG_OK)
+                progress_report(base, base->work_done / base->work_total, false);
             if (st == ORGFIG_OK)
                 st = cairo_check(cr, "drawing data", err);
         }
@@ -194,6 +259,8 @@ draw_figure(orgfig_figure *f, cairo_t *cr, orgfig_draw_ctx *base, orgfig_err *er
         }
         st = cairo_check(cr, "drawing the title", err);
     }
+    if (st == ORGFIG_OK)
+        progress_report(base, 1.0, true);
     orgfig_layout_free(&L);
     return st;
 }

@@ -972,3 +972,75 @@ TEST(render_colorbar_label)
     orgfig_column_unref(c0);
     orgfig_column_unref(c1);
 }
+
+typedef struct progress_log {
+    int calls;
+    double last;
+    bool increasing;
+} progress_log;
+
+static void
+count_progress(void *ctx, double fraction)
+{
+    progress_log *p = ctx;
+    if (!(fraction > p->last) || fraction > 1)
+        p->increasing = false;
+    p->last = fraction;
+    p->calls++;
+}
+
+TEST(render_progress_reports_long_work)
+{
+    /* A 2.5M-point density scatter: the callback sees a few increasing
+     * fractions ending at exactly 1, at most about 20 calls; a small
+     * figure never calls it. */
+    size_t n = 2500000;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *cx = orgfig_column_new(n, ORGFIG_F64, &err),
+                  *cy = orgfig_column_new(n, ORGFIG_F64, &err);
+    REQUIRE(cx && cy);
+    double *x = cx->data, *y = cy->data;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = fmod((double)i * 0.6180339887, 1.0);
+        y[i] = fmod((double)i * 0.7548776662, 1.0);
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        orgfig_figure *f = fig(300, 200, 1);
+        REQUIRE(f);
+        orgfig_value a[] = {colv(cx), colv(cy)};
+        orgfig_prop p[] = {{"density", tb_t}};
+        if (kind == 0)
+            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 1, &err) == ORGFIG_OK);
+        else /* a sorted line of as many points: decimated, fast */
+            CHECK(orgfig_figure_plot(f, ORGFIG_LINE, (orgfig_value[]){tb_nil, colv(cy)},
+                                     2, NULL, 0, &err) == ORGFIG_OK);
+        progress_log log = {0, 0, true};
+        orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, NULL, count_progress, &log};
+        orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+        CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_OK);
+        orgfig_buf_free(&out);
+        if (getenv("ORGFIG_TEST_VERBOSE"))
+            fprintf(stderr, "  progress: %d calls, last %g\n", log.calls, log.last);
+        CHECK(log.increasing && log.last == 1.0);
+        CHECK(log.calls <= 21);
+        if (kind == 0)
+            CHECK(log.calls >= 3); /* polled every million points */
+        else
+            CHECK(log.calls >= 1);
+        orgfig_figure_free(f);
+    }
+    /* Small: never called. */
+    orgfig_figure *f = fig(300, 200, 1);
+    REQUIRE(f);
+    double sy[] = {1, 2, 3};
+    CHECK(line(f, NULL, sy, 3, NULL, 0, &err) == ORGFIG_OK);
+    progress_log log = {0, 0, true};
+    orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, NULL, count_progress, &log};
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_OK);
+    orgfig_buf_free(&out);
+    CHECK(log.calls == 0);
+    orgfig_figure_free(f);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
