@@ -84,8 +84,8 @@ check-valgrind: $(BUILD)/test-core
 # with -fsanitize=address,undefined (into build/asan/); see tools/asan.sh.
 check-asan:
 	@mkdir -p $(RESULTS)
-	@sh tools/run-suite.sh asan-core $(RESULTS) sh tools/asan.sh core; c=$$?; \
-	  sh tools/run-suite.sh asan-ert $(RESULTS) sh tools/asan.sh ert; e=$$?; \
+	@sh tools/run-suite.sh asan-core $(RESULTS) env ORGFIG_PKGS="$(PKGS)" sh tools/asan.sh core; c=$$?; \
+	  sh tools/run-suite.sh asan-ert $(RESULTS) env ORGFIG_PKGS="$(PKGS)" sh tools/asan.sh ert; e=$$?; \
 	  [ $$c = 0 ] && [ $$e = 0 ]
 
 # libFuzzer (clang) over every tests/fuzz/fuzz_*.c for FUZZ_SECONDS each,
@@ -94,13 +94,15 @@ check-asan:
 FUZZ_SECONDS ?= 30
 fuzz: deps-dev
 	@mkdir -p $(RESULTS)
-	@sh tools/run-suite.sh fuzz $(RESULTS) sh tools/fuzz.sh run $(FUZZ_SECONDS)
+	@sh tools/run-suite.sh fuzz $(RESULTS) env ORGFIG_PKGS="$(PKGS)" \
+	  sh tools/fuzz.sh run $(FUZZ_SECONDS)
 
 # Every fuzz target over its committed corpus, without fuzzing (gcc with
 # ASan and UBSan; no clang needed): part of `make test'.
 fuzz-regress:
 	@mkdir -p $(RESULTS)
-	@sh tools/run-suite.sh fuzz-regress $(RESULTS) sh tools/fuzz.sh regress
+	@sh tools/run-suite.sh fuzz-regress $(RESULTS) env ORGFIG_PKGS="$(PKGS)" \
+	  sh tools/fuzz.sh regress
 
 # Benchmarks (never part of `make test'): the standard workloads in one
 # batch Emacs, tables printed and written to build/bench.md; bench-peers

@@ -33,8 +33,12 @@ emacs=${EMACS:-emacs}
 # report of it still fails the run through the log check below.
 san="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined -fsanitize-recover=float-cast-overflow"
 cflags="-std=c11 -D_GNU_SOURCE -O1 -g $san -Wall -Wextra -Wshadow -Wvla -Wformat=2"
-pkg_cflags=$(pkg-config --cflags cairo libpng)
-pkg_libs="$(pkg-config --libs cairo libpng) -lm"
+# The Makefile passes its PKGS, so a library added there is linked here too.
+pkgs=${ORGFIG_PKGS:-cairo libpng}
+# shellcheck disable=SC2086
+pkg_cflags=$(pkg-config --cflags $pkgs)
+# shellcheck disable=SC2086
+pkg_libs="$(pkg-config --libs $pkgs) -lm"
 core_src=$(ls module/core/*.c | sort)
 
 # Sanitizer settings shared by both runs.  allocator_may_return_null makes

@@ -22,11 +22,16 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 mode=${1:-}
-pkg_cflags=$(pkg-config --cflags cairo libpng)
-pkg_libs="$(pkg-config --libs cairo libpng) -lm"
+# The Makefile passes its PKGS, so a library added there is linked here too.
+pkgs=${ORGFIG_PKGS:-cairo libpng}
+# shellcheck disable=SC2086
+pkg_cflags=$(pkg-config --cflags $pkgs)
+# shellcheck disable=SC2086
+pkg_libs="$(pkg-config --libs $pkgs) -lm"
 core_src=$(ls module/core/*.c | sort)
 targets=$(ls tests/fuzz/fuzz_*.c 2>/dev/null | sort)
-san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+# float-cast-overflow is in clang's -fsanitize=undefined but not in gcc's.
+san="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 LSAN_OPTIONS="suppressions=$(pwd)/tools/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS LSAN_OPTIONS

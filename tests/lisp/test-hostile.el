@@ -288,6 +288,9 @@ Each row is (NAME FORM EXPECTED [:requires F] [:known-bug REASON])."
   (hist-range-reversed (orgfig-hist fig [1 2 3] :range '(5 1)) orgfig-invalid-data)
   (hist-all-nan (orgfig-hist fig (vector 0.0e+NaN 0.0e+NaN))
                 (:error orgfig-invalid-data "no finite values"))
+  ;; A range of one denormal: bins/(hi-lo) is infinite (found by fuzz_api).
+  (hist-denormal-range (orgfig-hist fig (vector 0 5e-324))
+                       (:ok orgfig-hostile--same-fig-renders-p))
   (hist-inf (orgfig-hist fig (vector 1 2 1.0e+INF -1.0e+INF))
             (:ok orgfig-hostile--same-fig-renders-p))
   (heatmap-ragged (orgfig-heatmap fig '((1 2) (3))) orgfig-invalid-data)
