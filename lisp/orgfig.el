@@ -503,8 +503,10 @@ the axes picked by `:axes' (default 0): `:title', `:xlabel', `:ylabel',
 `:grid' (nil, t, x or y), `:legend' (nil, t or best, upper-right,
 upper-left, lower-left, lower-right, outside), `:xticks' and `:yticks'
 \(positions) with `:xticklabels' and `:yticklabels', `:aspect' (auto,
-equal or a number), `:xinvert', `:yinvert', `:twinx' and, for the right
-axis, `:y2label', `:y2lim' and `:y2scale'."
+equal or a number), `:xinvert', `:yinvert', `:twinx', `:axis' (nil
+hides the spines, ticks, tick labels, axis labels and grid, like
+matplotlib's axis(\='off'); default t) and, for the right axis,
+`:y2label', `:y2lim' and `:y2scale'."
   (orgfig--mod-set fig (orgfig--props-vector "orgfig-set" props)))
 
 ;;;; Plotting
@@ -533,10 +535,12 @@ streamed X must be sorted."
   "Draw a marker at each point X, Y on FIG; return FIG.
 PROPS: `:size' (marker area in points², one number or one per point),
 `:color' (a color, or numbers mapped through `:cmap' between `:vmin'
-and `:vmax'), `:colorbar', `:marker', `:alpha', `:label', `:axes' and
-`:density' (t: count points per pixel and color the counts, for
-millions of points).  With `:density' t, X and Y may be file sources
-of one file (`orgfig-file-source'), streamed into a grid of counts."
+and `:vmax'), `:colorbar', `:colorbar-label' (a string beside the
+colorbar), `:marker', `:alpha', `:label', `:axes' and `:density' (t:
+count points per pixel and color the counts, for millions of points;
+its colorbar shows the counts on a log scale).  With `:density' t, X
+and Y may be file sources of one file (`orgfig-file-source'), streamed
+into a grid of counts."
   (if (or (orgfig-file-source-p x) (orgfig-file-source-p y))
       (progn
         (unless (plist-get props :density)
@@ -570,8 +574,9 @@ Freedman-Diaconis width from a sample of 65536 values."
   "Draw MATRIX (a sequence of rows of numbers) as colored cells on FIG.
 Return FIG.  PROPS: `:cmap' (viridis, plasma, inferno, magma, cividis,
 gray, RdBu, coolwarm, each also with _r), `:vmin', `:vmax',
-`:colorbar' (default t), `:extent' ((X0 X1 Y0 Y1)), `:annotate' (t or
-a format such as \"%.1f\"), `:xlabels', `:ylabels', `:axes'."
+`:colorbar' (default t), `:colorbar-label' (a string beside the
+colorbar), `:extent' ((X0 X1 Y0 Y1)), `:annotate' (t or a format such
+as \"%.1f\"), `:xlabels', `:ylabels', `:axes'."
   (orgfig--plot fig 'heatmap (vector matrix) props))
 
 (defun orgfig-fill-between (fig x y1 y2 &rest props)
