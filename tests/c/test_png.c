@@ -2,6 +2,7 @@
  * compare pixels with the cairo source; bad input; failure paths. */
 #include <cairo.h>
 #include <png.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,52 @@ pixel_at(cairo_surface_t *s, int x, int y)
     return p;
 }
 
+static void
+set_pixel(cairo_surface_t *s, int x, int y, uint32_t p)
+{
+    unsigned char *d = cairo_image_surface_get_data(s);
+    memcpy(d + (size_t)y * (size_t)cairo_image_surface_get_stride(s) + 4 * (size_t)x, &p,
+           4);
+}
+
+/* Paint a block of distinct opaque colours (one per pixel) into rows
+ * Y0..Y0+H-1, columns X0..X0+W-1, so the image has more than 256
+ * colours and cannot be written with a palette. */
+static void
+add_many_colors(cairo_surface_t *s, int x0, int y0, int w, int h)
+{
+    cairo_surface_flush(s);
+    for (int y = y0; y < y0 + h; y++)
+        for (int x = x0; x < x0 + w; x++)
+            set_pixel(s, x, y, 0xff000000u | (uint32_t)x << 16 | (uint32_t)y << 8 | 7u);
+    cairo_surface_mark_dirty(s);
+}
+
+/* The I-th of 256 distinct opaque colours (the green byte is I). */
+static uint32_t
+test_color(int i)
+{
+    return 0xff000000u | (uint32_t)((i * 97 + 13) & 0xff) << 16 | (uint32_t)i << 8 |
+           (uint32_t)(255 - i);
+}
+
+/* A W x H opaque image using exactly N colours (N <= 256) in a pattern
+ * that puts every colour in several rows and columns. */
+static cairo_surface_t *
+draw_n_colors(int w, int h, int n)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_surface_flush(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            set_pixel(s, x, y, test_color((x * 7 + y * 3 + (x / 5) * (y / 3)) % n));
+    /* Make sure every colour is present. */
+    for (int i = 0; i < n; i++)
+        set_pixel(s, i % w, (i / w) % h, test_color(i));
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
 /* Straight (un-premultiplied) value of premultiplied channel C under alpha
  * A, computed here independently of png.c: nearest integer to C*255/A. */
 static int
@@ -113,6 +160,7 @@ TEST(png_opaque_is_rgb_and_exact)
 {
     const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small, NULL};
     cairo_surface_t *s = draw_opaque(97, 61);
+    add_many_colors(s, 30, 40, 67, 20);
     for (int k = 0; k < 3; k++) {
         orgfig_meter m = {0};
         orgfig_err err = ORGFIG_ERR_INIT;
@@ -289,4 +337,278 @@ TEST(png_memory_limit)
     orgfig_buf_free(&out);
     CHECK(orgfig_memory_stats().bytes == held);
     cairo_surface_destroy(s);
+}
+
+/* Find the chunk TYPE in the PNG at DATA; return its data length, or -1. */
+static long
+chunk_len(const unsigned char *data, size_t len, const char *type)
+{
+    size_t at = 8;
+    while (at + 12 <= len) {
+        unsigned long n = (unsigned long)data[at] << 24 |
+                          (unsigned long)data[at + 1] << 16 |
+                          (unsigned long)data[at + 2] << 8 | data[at + 3];
+        if (memcmp(data + at + 4, type, 4) == 0)
+            return (long)n;
+        at += 12 + n;
+    }
+    return -1;
+}
+
+/* Decode OUT into RGB and count the pixels that differ from S. */
+static int
+rgb_mismatches(cairo_surface_t *s, const orgfig_buf *out)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    png_image img;
+    unsigned char *px = NULL;
+    if (!decode(out->data, out->len, &img, PNG_FORMAT_RGB, &px))
+        return -1;
+    int bad = 0;
+    if ((int)img.width != w || (int)img.height != h)
+        bad = w * h;
+    for (int y = 0; y < h && bad == 0; y++)
+        for (int x = 0; x < w; x++) {
+            uint32_t p = pixel_at(s, x, y);
+            const unsigned char *q = px + 3 * ((size_t)y * (size_t)w + (size_t)x);
+            if (q[0] != ((p >> 16) & 0xff) || q[1] != ((p >> 8) & 0xff) ||
+                q[2] != (p & 0xff))
+                bad++;
+        }
+    free(px);
+    return bad;
+}
+
+TEST(png_palette_round_trips_exactly_at_the_smallest_depth)
+{
+    /* Colour count -> expected bit depth, chosen from the PNG rules (1 bit
+     * holds 2 indices, 2 bits 4, 4 bits 16, 8 bits 256).  Odd widths
+     * exercise the partial last byte of packed rows. */
+    struct {
+        int n, depth;
+    } cases[] = {{1, 1},  {2, 1},  {3, 2},   {4, 2},  {5, 4},
+                 {16, 4}, {17, 8}, {200, 8}, {256, 8}};
+    const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small, NULL};
+    int widths[] = {37, 8, 1};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (int wi = 0; wi < 3; wi++) {
+            int w = widths[wi], h = cases[c].n > 16 ? 29 : 11;
+            if (w * h < cases[c].n)
+                h = cases[c].n / w + 1;
+            cairo_surface_t *s = draw_n_colors(w, h, cases[c].n);
+            for (int k = 0; k < 3; k++) {
+                orgfig_meter m = {0};
+                orgfig_err err = ORGFIG_ERR_INIT;
+                orgfig_buf out = ORGFIG_BUF_INIT(&m);
+                REQUIRE(encode_surface(s, presets[k], &out, &err) == ORGFIG_OK);
+                REQUIRE(out.len > 33);
+                CHECK(out.data[25] == 3); /* indexed colour */
+                CHECK(out.data[24] == cases[c].depth);
+                CHECK(chunk_len(out.data, out.len, "PLTE") == 3 * cases[c].n);
+                CHECK(rgb_mismatches(s, &out) == 0);
+                orgfig_buf_free(&out);
+                CHECK(m.bytes == 0);
+            }
+            cairo_surface_destroy(s);
+        }
+}
+
+TEST(png_257_colors_fall_back_to_rgb)
+{
+    /* 256 colours, then a 257th in the very last pixel: the count must
+     * not stop early, and the result is RGB, still exact. */
+    cairo_surface_t *s = draw_n_colors(40, 30, 256);
+    cairo_surface_flush(s);
+    set_pixel(s, 39, 29, 0xff123456u);
+    cairo_surface_mark_dirty(s);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    REQUIRE(encode_surface(s, NULL, &out, &err) == ORGFIG_OK);
+    CHECK(out.len > 25 && out.data[25] == 2 && out.data[24] == 8);
+    CHECK(chunk_len(out.data, out.len, "PLTE") == -1);
+    CHECK(rgb_mismatches(s, &out) == 0);
+    orgfig_buf_free(&out);
+    /* The same image with the 257th colour replaced by one of the 256 is
+     * indexed again. */
+    cairo_surface_flush(s);
+    set_pixel(s, 39, 29, test_color(5));
+    cairo_surface_mark_dirty(s);
+    REQUIRE(encode_surface(s, NULL, &out, &err) == ORGFIG_OK);
+    CHECK(out.len > 25 && out.data[25] == 3 && out.data[24] == 8);
+    CHECK(rgb_mismatches(s, &out) == 0);
+    orgfig_buf_free(&out);
+    cairo_surface_destroy(s);
+}
+
+TEST(png_few_translucent_colors_stay_rgba)
+{
+    /* Two colours, one of them half transparent: no palette (the palette
+     * path is for opaque images only), RGBA as before. */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 16, 8);
+    cairo_surface_flush(s);
+    for (int y = 0; y < 8; y++)
+        for (int x = 0; x < 16; x++)
+            set_pixel(s, x, y, x < 8 ? 0xff0000ffu : 0x80400000u);
+    cairo_surface_mark_dirty(s);
+    const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small};
+    for (int k = 0; k < 2; k++) {
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+        REQUIRE(encode_surface(s, presets[k], &out, &err) == ORGFIG_OK);
+        CHECK(out.len > 25 && out.data[25] == 6 && out.data[24] == 8);
+        png_image img;
+        unsigned char *px = NULL;
+        REQUIRE(decode(out.data, out.len, &img, PNG_FORMAT_RGBA, &px));
+        /* 0x80400000: alpha 128, premultiplied red 64 -> straight 128. */
+        CHECK(px[0] == 0 && px[1] == 0 && px[2] == 255 && px[3] == 255);
+        CHECK(px[4 * 9] == 128 && px[4 * 9 + 1] == 0 && px[4 * 9 + 3] == 128);
+        free(px);
+        orgfig_buf_free(&out);
+    }
+    cairo_surface_destroy(s);
+}
+
+/* Fail every allocation of encoding S with OPTS in turn: each failure must
+ * report ORGFIG_E_NOMEM, leave OUT's earlier bytes alone and free
+ * everything; return the number of failures before a success. */
+static int
+fault_every_allocation(cairo_surface_t *s, const orgfig_png_opts *opts)
+{
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    orgfig_err err0 = ORGFIG_ERR_INIT;
+    if (orgfig_buf_append(&out, "keep", 4, &err0) != ORGFIG_OK)
+        return -1;
+    bool done = false;
+    int failures = 0;
+    for (uint64_t n = 1; n < 1000 && !done; n++) {
+        orgfig_err err = ORGFIG_ERR_INIT;
+        size_t held = orgfig_memory_stats().bytes - orgfig_alloc_size(out.data);
+        orgfig_alloc_fail_at(n);
+        orgfig_status st = encode_surface(s, opts, &out, &err);
+        bool injected = !orgfig_alloc_fail_pending();
+        orgfig_alloc_fail_at(0);
+        CHECK(orgfig_memory_stats().bytes - orgfig_alloc_size(out.data) == held);
+        if (st == ORGFIG_OK) {
+            CHECK(!injected);
+            CHECK(out.len > 4 && memcmp(out.data, "keep\x89PNG", 8) == 0);
+            done = true;
+        } else {
+            failures++;
+            CHECK(st == ORGFIG_E_NOMEM);
+            CHECK(err.status == ORGFIG_E_NOMEM && strstr(err.msg, "injected"));
+            CHECK(out.len == 4 && memcmp(out.data, "keep", 4) == 0);
+        }
+    }
+    CHECK(done);
+    orgfig_buf_free(&out);
+    return failures;
+}
+
+TEST(png_fault_injection_palette_and_filter_trial)
+{
+    /* An indexed image and a many-colour RGB image, each with both
+     * presets: the colour table, the two trial encodings (libpng and zlib
+     * state each), the row buffer and the final encoding all allocate. */
+    cairo_surface_t *pal = draw_n_colors(50, 30, 12);
+    cairo_surface_t *rgb = draw_opaque(50, 30);
+    add_many_colors(rgb, 0, 0, 50, 10);
+    const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small};
+    for (int k = 0; k < 2; k++) {
+        /* 1 colour table + 3 encodings x (row, png struct, info, zlib)
+         * at least. */
+        CHECK(fault_every_allocation(pal, presets[k]) >= 10);
+        CHECK(fault_every_allocation(rgb, presets[k]) >= 10);
+    }
+    cairo_surface_destroy(pal);
+    cairo_surface_destroy(rgb);
+}
+
+static uint64_t test_rng = 0x9e3779b97f4a7c15ull;
+
+static double
+test_urand(void)
+{
+    test_rng ^= test_rng << 13;
+    test_rng ^= test_rng >> 7;
+    test_rng ^= test_rng << 17;
+    return (double)(test_rng >> 11) / 9007199254740992.0;
+}
+
+/* A 640x480 figure: white, axes frame, tick labels and an anti-aliased
+ * random walk of 1000 points. */
+static cairo_surface_t *
+draw_line_plot(void)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 640, 480);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, 60.5, 30.5, 560, 400);
+    cairo_stroke(cr);
+    cairo_set_font_size(cr, 11);
+    for (int i = 0; i <= 8; i++) {
+        char label[16];
+        snprintf(label, sizeof label, "%d", i * 125);
+        cairo_move_to(cr, 55 + 70 * i, 448);
+        cairo_show_text(cr, label);
+    }
+    cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
+    double v = 0;
+    for (int i = 0; i < 1000; i++) {
+        v += test_urand() - 0.5;
+        double x = 60 + 560.0 * i / 999, y = 230 - 8 * v;
+        if (i == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    cairo_stroke(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* A 640x480 figure showing a noisy 400x400 field through a colour ramp,
+ * like a heatmap of noisy data. */
+static cairo_surface_t *
+draw_noisy_heatmap(void)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 640, 480);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    for (int y = 0; y < 400; y++)
+        for (int x = 0; x < 400; x++) {
+            double n = test_urand() + test_urand() + test_urand() - 1.5;
+            double f = 0.5 + 0.2 * sin(x * 0.03) * cos(y * 0.05) + 0.1 * n;
+            f = f < 0 ? 0 : f > 1 ? 1 : f;
+            uint32_t i = (uint32_t)(f * 255);
+            set_pixel(s, 60 + x, 40 + y,
+                      0xff000000u | (70 + i * 185 / 255) << 16 | (i * 230 / 255) << 8 |
+                          (84 + (i * 73 / 255)));
+        }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+TEST(png_small_preset_is_never_larger_than_fast)
+{
+    cairo_surface_t *imgs[] = {draw_line_plot(), draw_noisy_heatmap(),
+                               draw_n_colors(300, 200, 40)};
+    for (int i = 0; i < 3; i++) {
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_buf fast = ORGFIG_BUF_INIT(NULL), small = ORGFIG_BUF_INIT(NULL);
+        REQUIRE(encode_surface(imgs[i], &orgfig_png_fast, &fast, &err) == ORGFIG_OK);
+        REQUIRE(encode_surface(imgs[i], &orgfig_png_small, &small, &err) == ORGFIG_OK);
+        CHECK(small.len <= fast.len);
+        CHECK(rgb_mismatches(imgs[i], &fast) == 0);
+        CHECK(rgb_mismatches(imgs[i], &small) == 0);
+        orgfig_buf_free(&fast);
+        orgfig_buf_free(&small);
+        cairo_surface_destroy(imgs[i]);
+    }
 }
