@@ -3,7 +3,7 @@
 
 EMACS    ?= emacs
 CC       ?= cc
-PKGS      = cairo libpng
+PKGS      = cairo libpng zlib
 BUILD     = build
 MODULE    = lisp/orgfig-module.so
 

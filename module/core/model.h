@@ -274,6 +274,15 @@ extern const orgfig_plot_class orgfig_plot_line, orgfig_plot_scatter, orgfig_plo
 /* The class of KIND, or NULL when not linked in. */
 const orgfig_plot_class *orgfig_plot_class_of(orgfig_kind kind);
 
+/* The bin of position T (in bins from the first) among N bins, clamped to
+ * [0, N-1] in floating point first: converting a NaN, an infinity or a value
+ * beyond LONG_MAX to an integer is undefined behaviour. */
+static inline long
+orgfig_bin_index(double t, long n)
+{
+    return t > 0 ? (t < (double)n ? (long)t : n - 1) : 0;
+}
+
 /* Allocation charged to the artist's figure. */
 void *orgfig_fig_alloc(orgfig_artist *a, size_t n, const char *what, orgfig_err *err);
 

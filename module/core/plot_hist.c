@@ -168,11 +168,9 @@ hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         double v = orgfig_column_get(d, i);
         if (!(isfinite(v) && v >= lo && v <= hi))
             continue;
-        long b = (long)((v - lo) * scale);
-        if (b >= bins)
-            b = bins - 1; /* the last bin is closed on the right */
-        if (b < 0)
-            b = 0;
+        /* With a range of denormals SCALE is infinite: the index is
+         * clamped before it becomes an integer. */
+        long b = orgfig_bin_index((v - lo) * scale, bins);
         p->heights[b] += 1;
     }
     double width = (hi - lo) / (double)bins;

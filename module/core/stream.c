@@ -702,11 +702,7 @@ hist_count_block(void *ctx, const double *a, const double *b, size_t n, size_t r
         double v = a[i];
         if (!(isfinite(v) && v >= lo && v <= hi))
             continue;
-        long k = (long)((v - lo) * scale);
-        if (k >= bins)
-            k = bins - 1;
-        if (k < 0)
-            k = 0;
+        long k = orgfig_bin_index((v - lo) * scale, bins);
         h->counts[k] += 1;
         counted++;
     }
@@ -875,9 +871,8 @@ grid_count_block(void *ctx, const double *x, const double *y, size_t n, size_t r
         double a = x[i], b = y[i];
         if (!(isfinite(a) && isfinite(b)))
             continue;
-        long ix = (long)((a - g->x0) * g->sx), iy = (long)((b - g->y0) * g->sy);
-        ix = ix < 0 ? 0 : ix >= nx ? nx - 1 : ix;
-        iy = iy < 0 ? 0 : iy >= ny ? ny - 1 : iy;
+        long ix = orgfig_bin_index((a - g->x0) * g->sx, nx);
+        long iy = orgfig_bin_index((b - g->y0) * g->sy, ny);
         uint32_t *c = &g->counts[(size_t)iy * g->nx + (size_t)ix];
         *c += *c < UINT32_MAX;
         g->n++;
