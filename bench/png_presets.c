@@ -5,8 +5,11 @@
  *   cc -std=c11 -D_GNU_SOURCE -O2 -g $(pkg-config --cflags cairo libpng) \
  *      -o /tmp/png_presets bench/png_presets.c \
  *      module/core/{alloc,error,buf,png}.c $(pkg-config --libs cairo libpng) -lm
- *   /tmp/png_presets
+ *   /tmp/png_presets [FILE.png ...]
  *
+ * Each FILE.png (e.g. figures saved from orgfig with the bench's data, see
+ * the comment at the presets in png.c) is measured too, after the
+ * synthetic images.
  * The images: line1k and line5x1k are 800x600 axes (white, a frame with
  * ticks, tick labels, axis labels and a title drawn with cairo's toy text
  * API) with one or five one-pixel anti-aliased 1000-point random walks;
@@ -20,6 +23,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <zlib.h>
 
@@ -218,11 +222,11 @@ measure(const char *image, cairo_surface_t *s, const char *label, orgfig_png_opt
         len = out.len;
         orgfig_buf_free(&out);
     }
-    printf("%-10s %-28s %8.2f ms %10zu bytes\n", image, label, best, len);
+    printf("%-18s %-28s %8.2f ms %10zu bytes\n", image, label, best, len);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     cairo_surface_t *l1 = line_plot(1, 1000), *lp = line_plot(5, 1000), *hm = heatmap(),
                     *hf = heatmap_figure(hm);
@@ -232,6 +236,10 @@ main(void)
     } cand[] = {
         {"FAST preset", orgfig_png_fast},
         {"SMALL preset", orgfig_png_small},
+        {"l1 auto", {1, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY}},
+        {"l3 auto", {3, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY}},
+        {"l6 auto", {6, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY}},
+        {"l9 none default", {9, ORGFIG_PNG_FILTER_NONE, Z_DEFAULT_STRATEGY}},
         {"l0 none (overhead)", {0, ORGFIG_PNG_FILTER_NONE, Z_DEFAULT_STRATEGY}},
         {"l1 none rle", {1, ORGFIG_PNG_FILTER_NONE, Z_RLE}},
         {"l1 up rle", {1, ORGFIG_PNG_FILTER_UP, Z_RLE}},
@@ -255,6 +263,17 @@ main(void)
         measure("heat1000", hm, cand[i].label, cand[i].o, 3);
     for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++)
         measure("heatfig", hf, cand[i].label, cand[i].o, 5);
+    for (int a = 1; a < argc; a++) {
+        cairo_surface_t *f = cairo_image_surface_create_from_png(argv[a]);
+        if (cairo_surface_status(f) != CAIRO_STATUS_SUCCESS) {
+            fprintf(stderr, "%s: cannot read\n", argv[a]);
+            return 1;
+        }
+        const char *base = strrchr(argv[a], '/');
+        for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++)
+            measure(base ? base + 1 : argv[a], f, cand[i].label, cand[i].o, 5);
+        cairo_surface_destroy(f);
+    }
     if (getenv("PNG_PRESETS_DUMP")) {
         cairo_surface_write_to_png(l1, "/tmp/png_presets_line1k.png");
         cairo_surface_write_to_png(lp, "/tmp/png_presets_line.png");

@@ -32,7 +32,9 @@
 
 /* Presets, measured with bench/png_presets.c (see there for how to run
  * it) on the 2-core build machine (gcc 12 -O2, libpng 1.6.39, zlib 1.2.13),
- * best of 3-15 runs, other jobs sharing the machine (times +-20%):
+ * other jobs sharing it (load ~2, times +-20%).
+ *
+ * First, fixed filters on synthetic images (best of 3-15 runs):
  *
  * ms / KB        line1k      line5x1k    heatfig      heat1000
  * l0 (copy+CRC)   1.4 /       1.4 /       1.4 /        2.8 /
@@ -47,12 +49,34 @@
  *
  * line1k and line5x1k: 800x600 axes with labels and one or five
  * anti-aliased 1000-point random walks; heatfig: an 800x600 figure showing
- * a noisy 1000x1000 field (matplotlib's heatmap_1000 is 387 KB); heat1000:
- * the noisy field itself.  Level 1 costs ~2-3 ms above the bare copy;
- * NONE with the default strategy is about as fast as anything and the
- * smallest level-1 output on the realistic images, so it is FAST.  For
- * SMALL, UP matches adaptive filtering in size at less time, and level 9
- * saves 2-3% over level 6 for files on disk. */
+ * a noisy 1000x1000 field; heat1000: the noisy field itself.
+ *
+ * No single filter suits every plot: UP wins on bars and histograms,
+ * NONE on noisy content, and libpng's adaptive choice is poor on noise.
+ * Then, on the 800x600 figures `make bench' draws (saved as PNG and passed
+ * to png_presets; median of 41 runs, 9 for SMALL, old and new encoder
+ * interleaved in one process), before (FAST l1 NONE, SMALL l9 UP) and
+ * after (both ORGFIG_PNG_FILTER_AUTO; SMALL drops to level 3 on noisy
+ * content), with matplotlib's bytes for the same workload:
+ *
+ * ms / bytes    FAST before     FAST now        SMALL before     SMALL now     mpl
+ * line_1k       3.2 / 55344     3.7 / 55344     43 / 43480       47 / 43480    41860
+ * line_100k     3.4 / 64429     4.0 / 64429     62 / 51174       65 / 51174    35090
+ * hist_1m       2.5 / 18303     2.9 / 18303     14 / 7838        17 / 7838     15336
+ * bar_20        4.1 / 27752     6.4 / 16765     19 / 9100        23 / 9100     12201
+ * scatter_100k  6.3 / 211179    7.3 / 211179    86 / 274225      16 / 202876   63423
+ * heatmap_1000 13.5 / 564670   15.7 / 564670   117 / 825369      59 / 539230  387086
+ *
+ * The trial costs ~15% of FAST's time (0.5 ms on line_1k) and UP another
+ * ~1-2 ms where it wins by 40% (bar_20).  Levels 4-6 (lazy matching)
+ * would shrink line_1k to 45 KB and bar_20 to 10 KB but take 3x FAST's
+ * time, so they are left to SMALL.  On noisy images level 9 gains <= 5%
+ * over 3 at 2-5x the time and can lose to level 1 (scatter_100k: l9 NONE
+ * 211969 > l1 NONE 211179 bytes), hence SMALL's level 3 there.
+ *
+ * These figures have 277-2691 colours (anti-aliased lines and text), so
+ * they keep RGB; the palette path serves simpler images (flat colours, no
+ * anti-aliasing), at 1 byte per pixel or less instead of 3. */
 const orgfig_png_opts orgfig_png_fast = {1, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY};
 const orgfig_png_opts orgfig_png_small = {9, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY};
 
@@ -161,13 +185,16 @@ pal_slot(const palette *pal, uint32_t p)
 
 /* Fill PAL (zeroed by the caller) with the colours of an opaque image.
  * Return false as soon as a 257th distinct colour appears, so images with
- * many colours pay only for the pixels up to that one.  A pixel equal to
- * its left neighbour (the common case in plots) skips the hash. */
+ * many colours pay only for the pixels up to that one.  A row equal to the
+ * row above and a pixel equal to its left neighbour (the common cases in
+ * plots) skip the hash. */
 static bool
 count_colors(const unsigned char *pixels, int width, int height, int stride, palette *pal)
 {
     for (int y = 0; y < height; y++) {
         const unsigned char *row = pixels + (size_t)y * (size_t)stride;
+        if (y > 0 && memcmp(row, row - stride, 4 * (size_t)width) == 0)
+            continue;
         uint32_t last = 0;
         for (int x = 0; x < width; x++) {
             uint32_t p;
