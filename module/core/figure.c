@@ -798,6 +798,34 @@ apply_prop(orgfig_figure *f, orgfig_axes *ax, bool axes_given, pending *p)
 
 /* Parse and apply PROPS with SCOPE (S_NEW or S_SET).  For S_NEW the axes
  * do not exist yet: figure keys only. */
+/* Tick labels name tick positions one to one: after this call, an axis of
+ * AX that has labels must have exactly as many explicit positions. */
+static orgfig_status
+check_ticklabels(const char *fn, const orgfig_axes *ax, const pending *ps, size_t n,
+                 orgfig_err *err)
+{
+    for (int y = 0; y < 2; y++) {
+        const orgfig_axis *x = y ? &ax->y : &ax->x;
+        key_id kt = y ? K_YTICKS : K_XTICKS, kl = y ? K_YTICKLABELS : K_XTICKLABELS;
+        size_t nticks = x->nticks, nlabels = x->nticklabels;
+        bool touched = false;
+        for (size_t i = 0; i < n; i++) {
+            if (ps[i].key == kt) {
+                nticks = ps[i].nums ? (size_t)ps[i].i : 0;
+                touched = true;
+            } else if (ps[i].key == kl) {
+                nlabels = ps[i].n;
+                touched = true;
+            }
+        }
+        if (touched && nlabels > 0 && nlabels != nticks)
+            return orgfig_fail(err, ORGFIG_E_INVALID,
+                               "%s: :%s has %zu labels but :%s has %zu positions", fn,
+                               keydefs[kl].name, nlabels, keydefs[kt].name, nticks);
+    }
+    return ORGFIG_OK;
+}
+
 static orgfig_status
 set_props(orgfig_figure *f, const char *fn, int scope, const orgfig_prop *props,
           size_t nprops, orgfig_err *err)
@@ -848,6 +876,8 @@ set_props(orgfig_figure *f, const char *fn, int scope, const orgfig_prop *props,
         goto done;
     }
     orgfig_axes *ax = f->axes ? &f->axes[axes_index < 0 ? 0 : axes_index] : NULL;
+    if (ax && (st = check_ticklabels(fn, ax, ps, nprops, err)) != ORGFIG_OK)
+        goto done;
     for (size_t i = 0; i < nprops; i++)
         apply_prop(f, ax, axes_index >= 0, &ps[i]);
 done:

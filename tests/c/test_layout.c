@@ -324,10 +324,11 @@ TEST(layout_limits_inversion_aspect_and_explicit_ticks)
     double x[] = {0, 10}, y[] = {0, 10}, lim[] = {0, 10}, tk[] = {0, 2.5, 7, 12};
     CHECK(tb_line(f, x, y, 2, NULL, 0, &err) == ORGFIG_OK);
     orgfig_column *cl = tb_column(lim, 2), *ct = tb_column(tk, 4);
-    orgfig_value tl[] = {tb_str("zero"), tb_str("a bit")};
+    orgfig_value tl[] = {tb_str("zero"), tb_str("a bit"), tb_str("seven"),
+                         tb_str("twelve")};
     orgfig_prop p[] = {{"xlim", tb_col(cl)},   {"ylim", tb_col(cl)},
                        {"yinvert", tb_t},      {"aspect", tb_sym("equal")},
-                       {"xticks", tb_col(ct)}, {"xticklabels", tb_list(tl, 2)}};
+                       {"xticks", tb_col(ct)}, {"xticklabels", tb_list(tl, 4)}};
     CHECK(orgfig_figure_set(f, p, 6, &err) == ORGFIG_OK);
     orgfig_layout L;
     REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
@@ -338,11 +339,15 @@ TEST(layout_limits_inversion_aspect_and_explicit_ticks)
     CHECK(fabs(al->box.w - al->box.h) < 1e-6);
     /* Inverted y: 0 is at the top. */
     CHECK(fabs(orgfig_map_apply(&al->y.map, 0) - al->box.y) < 1e-9);
-    /* Explicit ticks inside the view, with the given labels then numbers. */
+    /* Explicit ticks inside the view (12 is outside), with their labels. */
     REQUIRE(al->x.ticks.n == 3);
     CHECK(strcmp(al->x.ticks.ticks[0].label, "zero") == 0);
     CHECK(strcmp(al->x.ticks.ticks[1].label, "a bit") == 0);
-    CHECK(strtod(al->x.ticks.ticks[2].label, NULL) == 7);
+    CHECK(strcmp(al->x.ticks.ticks[2].label, "seven") == 0);
+    /* Labels must match the positions one to one. */
+    orgfig_prop bad[] = {{"xticklabels", tb_list(tl, 3)}};
+    CHECK(orgfig_figure_set(f, bad, 1, &err) == ORGFIG_E_INVALID);
+    CHECK(strstr(err.msg, ":xticklabels has 3 labels but :xticks has 4") != NULL);
     orgfig_layout_free(&L);
     orgfig_column_unref(cl);
     orgfig_column_unref(ct);
