@@ -337,12 +337,12 @@ convert_row(const plan *pl, int y, unsigned char *dst)
 }
 
 /* The filter trial's sample: bands of TRIAL_BAND rows, one every PERIOD
- * rows (TRIAL_BAND * 16 for the fast levels 1-3, where the trial must stay
- * cheap, else TRIAL_BAND * 4), so deflate sees the real row-to-row repetition within a
- * band.  Each band after the first is preceded by the image row above it,
- * written unfiltered in both trial encodings, so that UP on the band's
- * first row sees its true predecessor and the lead row costs both
- * encodings about the same. */
+ * rows (TRIAL_BAND * 16 at the fast levels 1-3, where the trial must stay
+ * cheap, else TRIAL_BAND * 4), so deflate sees the real row-to-row
+ * repetition within a band.  Each band after the first is preceded by the
+ * image row above it, written unfiltered in both trial encodings, so that
+ * UP on the band's first row sees its true predecessor and the lead row
+ * costs both encodings about the same. */
 #define TRIAL_BAND 8
 
 /* The number of rows in the sample of an image of HEIGHT rows. */
@@ -390,8 +390,9 @@ write_png(png_structp png, png_infop info, const plan *pl, int period, int heigh
             continue;
         if (period > 0 && y > 0 && y % period == 0) {
             /* The band's lead row (see TRIAL_BAND).  libpng 1.6 reads the
-             * filter mask per row and keeps the previous row whenever the
-             * image started with UP, so switching here is safe. */
+             * filter mask per row; png_set_filter after the first row only
+             * needs the previous row buffer for UP, which libpng allocated
+             * because the encoding started with FILTER (NONE needs none). */
             png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
             convert_row(pl, y - 1, row);
             png_write_row(png, row);
@@ -405,8 +406,9 @@ write_png(png_structp png, png_infop info, const plan *pl, int period, int heigh
 }
 
 /* Write the image PL describes (or, when PERIOD > 0, the trial's sample of
- * its rows with that period) with libpng into CTX's output (when CTX has none, only count
- * the bytes).  Returns false after any failure (the reason is in CTX's err). */
+ * its rows with that period) with libpng into CTX's output, or when CTX
+ * has none only count the bytes.  Returns false after any failure (the
+ * reason is in CTX's err). */
 static bool
 encode_plan(const plan *pl, int period, int filter, int level, int strategy, png_ctx *ctx)
 {

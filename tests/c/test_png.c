@@ -75,15 +75,18 @@ set_pixel(cairo_surface_t *s, int x, int y, uint32_t p)
 }
 
 /* Paint a block of distinct opaque colours (one per pixel) into rows
- * Y0..Y0+H-1, columns X0..X0+W-1, so the image has more than 256
- * colours and cannot be written with a palette. */
+ * Y0..Y0+H-1, columns X0..X0+W-1 (both below 4096), so the image has
+ * more than 256 colours and cannot be written with a palette. */
 static void
 add_many_colors(cairo_surface_t *s, int x0, int y0, int w, int h)
 {
     cairo_surface_flush(s);
     for (int y = y0; y < y0 + h; y++)
         for (int x = x0; x < x0 + w; x++)
-            set_pixel(s, x, y, 0xff000000u | (uint32_t)x << 16 | (uint32_t)y << 8 | 7u);
+            set_pixel(s, x, y,
+                      0xff000000u | (uint32_t)(x & 0xff) << 16 |
+                          (uint32_t)(y & 0xff) << 8 |
+                          (uint32_t)((x >> 8) << 4 | (y >> 8)));
     cairo_surface_mark_dirty(s);
 }
 
@@ -611,4 +614,29 @@ TEST(png_small_preset_is_never_larger_than_fast)
         orgfig_buf_free(&small);
         cairo_surface_destroy(imgs[i]);
     }
+}
+
+TEST(png_tiny_images_round_trip)
+{
+    /* One row, one column, one pixel: the trial's sample is the whole
+     * image and libpng drops UP on one-row images; all must still be
+     * exact, palette or RGB. */
+    int sizes[][2] = {{1, 1}, {5, 1}, {1, 7}, {300, 1}, {1, 300}, {2, 2}};
+    const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int many = 0; many < 2; many++) {
+            int w = sizes[i][0], h = sizes[i][1];
+            cairo_surface_t *s = draw_n_colors(w, h, w * h < 3 ? w * h : 3);
+            if (many)
+                add_many_colors(s, 0, 0, w, h);
+            for (int k = 0; k < 2; k++) {
+                orgfig_err err = ORGFIG_ERR_INIT;
+                orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+                REQUIRE(encode_surface(s, presets[k], &out, &err) == ORGFIG_OK);
+                CHECK(out.len > 25 && out.data[25] == (many && w * h > 256 ? 2 : 3));
+                CHECK(rgb_mismatches(s, &out) == 0);
+                orgfig_buf_free(&out);
+            }
+            cairo_surface_destroy(s);
+        }
 }
