@@ -383,6 +383,27 @@ in every enclosing collector); `orgfig--collected' returns them."
   (unless (orgfig-figure-p fig)
     (signal 'wrong-type-argument (list 'orgfig-figure-p fig))))
 
+(defun orgfig--check-open (fig fn)
+  "Signal unless FIG is an open figure; FN names the caller in the message."
+  (orgfig--check-figure fig)
+  (unless (orgfig--mod-live-p fig)
+    (signal 'orgfig-closed-figure
+            (list (format "%s: the figure has been closed" fn) fig))))
+
+(defun orgfig-data-p (obj)
+  "Return t if OBJ is data a plot function accepts.
+That is a vector or proper list of numbers, a column (see
+`orgfig-column-p'), or a file source (see `orgfig-file-source')."
+  (and (or (and (vectorp obj) (cl-every #'numberp obj))
+           (and (proper-list-p obj) (cl-every #'numberp obj))
+           (orgfig-column-p obj)
+           (orgfig-file-source-p obj))
+       t))
+
+(defun orgfig-column-key-p (obj)
+  "Return t if OBJ names a dataset column: a string or a natural number."
+  (or (stringp obj) (natnump obj)))
+
 ;;;; Figures
 
 (defun orgfig-figure-p (obj)
@@ -650,6 +671,7 @@ PNG more slowly, for files; the default is tuned for display."
   "Render FIG to PNG and return an Emacs image of it.
 IMAGE-PROPS are passed to `create-image'.  A figure with `:scale' S is
 shown at 1/S of its pixel size, that is at its logical size."
+  (orgfig--check-open fig "orgfig-image")
   (let* ((data (orgfig-render fig 'png))
          (scale (plist-get (orgfig--mod-info fig) :scale)))
     (apply #'create-image data 'png t
@@ -660,6 +682,7 @@ shown at 1/S of its pixel size, that is at its logical size."
 (defun orgfig-save (fig file)
   "Write FIG to FILE in the format named by its extension; return FILE.
 The extension is png, svg or pdf."
+  (orgfig--check-open fig "orgfig-save")
   (let* ((ext (downcase (or (file-name-extension file) "")))
          (format (cdr (assoc ext '(("png" . png) ("svg" . svg) ("pdf" . pdf))))))
     (unless format

@@ -516,8 +516,10 @@ convert_value(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_value
             return false;
         return convert_vector(env, vec, s, depth, out);
     }
-    signal_wrong_type(env, env->intern(env, "orgfig-data-p"), v);
-    return false;
+    /* Anything else: the core reports it as a value of the wrong type, with
+     * the predicate the argument or property expects. */
+    out->type = ORGFIG_V_OTHER;
+    return true;
 }
 
 /* Convert the property vector PROPS = [:k1 v1 :k2 v2 ...] (or nil). */
@@ -943,7 +945,7 @@ Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
     if (!convert_value(env, args[0], &s, MAX_NESTING, &v))
         goto out;
     if (v.type != ORGFIG_V_COL) {
-        signal_wrong_type(env, env->intern(env, "sequencep"), args[0]);
+        signal_wrong_type(env, env->intern(env, "orgfig-data-p"), args[0]);
         goto out;
     }
     orgfig_err err = ORGFIG_ERR_INIT;
@@ -1248,11 +1250,18 @@ Forgfig_column(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
     orgfig_value key;
     orgfig_err err = ORGFIG_ERR_INIT;
     orgfig_column *c = NULL;
-    if (!convert_value(env, args[1], &s, MAX_NESTING, &key))
+    if (!convert_value(env, args[1], &s, 0, &key))
         goto out;
     if (key.type == ORGFIG_V_STR) {
         c = orgfig_dataset_column(ds, key.str, key.len, "orgfig-column", &err);
     } else if (key.type == ORGFIG_V_NUM && key.is_int) {
+        /* Range-check before converting: a bignum arrives as a huge double. */
+        if (fabs(key.num) > 1e15) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "orgfig-column: index %.0f out of range", key.num);
+            signal_message(env, Qorgfig_invalid_data, msg, args[1]);
+            goto out;
+        }
         c = orgfig_dataset_column_at(ds, (int64_t)key.num, "orgfig-column", &err);
     } else {
         signal_wrong_type(env, env->intern(env, "orgfig-column-key-p"), args[1]);

@@ -69,7 +69,7 @@ area_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
     for (size_t s = 0; s < k; s++) {
         if (series[s].type != ORGFIG_V_COL || series[s].col == NULL)
             return orgfig_fail_type(
-                err, "sequencep", ORGFIG_WHERE_ARG, 1,
+                err, "orgfig-data-p", ORGFIG_WHERE_ARG, 1,
                 "%s: element %zu of YS must be a sequence of numbers, "
                 "got %s",
                 FN, s, orgfig_value_kind(&series[s]));

@@ -90,7 +90,7 @@ bar_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         return err->status;
     if (args[0].type != ORGFIG_V_LIST && args[0].type != ORGFIG_V_COL)
         return orgfig_fail_type(
-            err, "sequencep", ORGFIG_WHERE_ARG, 0,
+            err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
             "%s: LABELS must be a sequence of strings or numbers, got %s", fn,
             orgfig_value_kind(&args[0]));
     bar_priv *p = orgfig_fig_alloc(a, sizeof *p, "a bar series", err);

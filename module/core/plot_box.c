@@ -56,7 +56,7 @@ box_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         nbox = d->nitems;
     } else {
         return orgfig_fail_type(
-            err, "sequencep", ORGFIG_WHERE_ARG, 0,
+            err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
             "%s: DATASETS must be a list of sequences of numbers, got %s", FN,
             orgfig_value_kind(d));
     }
@@ -64,7 +64,7 @@ box_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s: DATASETS is empty", FN);
     for (size_t b = 0; b < nbox; b++)
         if (sets[b].type != ORGFIG_V_COL || sets[b].col == NULL)
-            return orgfig_fail_type(err, "sequencep", ORGFIG_WHERE_ARG, 0,
+            return orgfig_fail_type(err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
                                     "%s: dataset %zu of DATASETS must be a sequence of "
                                     "numbers, got %s",
                                     FN, b, orgfig_value_kind(&sets[b]));

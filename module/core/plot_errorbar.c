@@ -104,7 +104,7 @@ eb_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
             return err->status;
         if (lo == NULL)
             return orgfig_fail_type(
-                err, "sequencep", ORGFIG_WHERE_ARG, 2,
+                err, "orgfig-data-p", ORGFIG_WHERE_ARG, 2,
                 "%s: YERR must be a number, a sequence of numbers or a "
                 "list (LOW HIGH), got nil",
                 FN);

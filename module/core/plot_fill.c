@@ -53,7 +53,7 @@ fill_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
     } else {
         if (args[2].type != ORGFIG_V_COL)
             return orgfig_fail_type(
-                err, "sequencep", ORGFIG_WHERE_ARG, 2,
+                err, "orgfig-data-p", ORGFIG_WHERE_ARG, 2,
                 "%s: Y2 must be a number or a sequence of numbers, got %s", FN,
                 orgfig_value_kind(&args[2]));
         if (orgfig_val_column(&args[2], &l2, true, &y2, err) != ORGFIG_OK)

@@ -62,13 +62,13 @@ read_matrix(orgfig_artist *a, const orgfig_value *m, heat_priv *p, orgfig_err *e
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s: MATRIX is empty", FN);
     if (m->type == ORGFIG_V_COL)
         return orgfig_fail_type(
-            err, "sequencep", ORGFIG_WHERE_ARG, 0,
+            err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
             "%s: MATRIX must be a sequence of rows (each a sequence of "
             "numbers), got a flat sequence of numbers; write [[...]] "
             "for a single row",
             FN);
     if (m->type != ORGFIG_V_LIST)
-        return orgfig_fail_type(err, "sequencep", ORGFIG_WHERE_ARG, 0,
+        return orgfig_fail_type(err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
                                 "%s: MATRIX must be a sequence of rows, got %s", FN,
                                 orgfig_value_kind(m));
     if (m->nitems == 0)
@@ -78,7 +78,7 @@ read_matrix(orgfig_artist *a, const orgfig_value *m, heat_priv *p, orgfig_err *e
         const orgfig_value *row = &m->items[r];
         if (row->type != ORGFIG_V_COL || row->col == NULL)
             return orgfig_fail_type(
-                err, "sequencep", ORGFIG_WHERE_ARG, 0,
+                err, "orgfig-data-p", ORGFIG_WHERE_ARG, 0,
                 "%s: row %zu of MATRIX must be a sequence of numbers, "
                 "got %s",
                 FN, r, orgfig_value_kind(row));

@@ -93,6 +93,8 @@ orgfig_value_kind(const orgfig_value *v)
         return "a sequence of numbers";
     case ORGFIG_V_LIST:
         return "a list";
+    case ORGFIG_V_OTHER:
+        return "another kind of object";
     }
     return "an unknown value";
 }
@@ -274,7 +276,7 @@ orgfig_val_column(const orgfig_value *v, const orgfig_loc *l, bool nonempty,
             *out = NULL;
             return ORGFIG_OK;
         }
-        return orgfig_fail_type(err, "sequencep", l->where, l->index,
+        return orgfig_fail_type(err, "orgfig-data-p", l->where, l->index,
                                 "%s: %s must be a sequence of numbers, got %s", l->fn,
                                 l->name, orgfig_value_kind(v));
     }
@@ -346,7 +348,7 @@ orgfig_val_strings(const orgfig_value *v, const orgfig_loc *l, orgfig_meter *met
     else if (v->type == ORGFIG_V_NIL)
         count = 0;
     else
-        return orgfig_fail_type(err, "sequencep", l->where, l->index,
+        return orgfig_fail_type(err, "orgfig-data-p", l->where, l->index,
                                 "%s: %s must be a sequence of strings, got %s", l->fn,
                                 l->name, orgfig_value_kind(v));
     char **s =

@@ -15,13 +15,15 @@
 #include "column.h"
 
 typedef enum orgfig_vtype {
-    ORGFIG_V_NIL,  /* nil */
-    ORGFIG_V_T,    /* t (any non-nil symbol other than a named one is V_SYM) */
-    ORGFIG_V_NUM,  /* integer or float; is_int tells which */
-    ORGFIG_V_STR,  /* a string: str/len, UTF-8, NUL-terminated at len */
-    ORGFIG_V_SYM,  /* a symbol other than nil and t: its name in str/len */
-    ORGFIG_V_COL,  /* a sequence of numbers, or a column object: col (borrowed) */
-    ORGFIG_V_LIST, /* a sequence of other values (strings, nested sequences): items */
+    ORGFIG_V_NIL,   /* nil */
+    ORGFIG_V_T,     /* t (any non-nil symbol other than a named one is V_SYM) */
+    ORGFIG_V_NUM,   /* integer or float; is_int tells which */
+    ORGFIG_V_STR,   /* a string: str/len, UTF-8, NUL-terminated at len */
+    ORGFIG_V_SYM,   /* a symbol other than nil and t: its name in str/len */
+    ORGFIG_V_COL,   /* a sequence of numbers, or a column object: col (borrowed) */
+    ORGFIG_V_LIST,  /* a sequence of other values (strings, nested sequences): items */
+    ORGFIG_V_OTHER, /* any other Lisp object (a marker, a hash table...): always a
+                     * wrong-type error, with the predicate the reader expects */
 } orgfig_vtype;
 
 typedef struct orgfig_value {

@@ -135,8 +135,8 @@ TEST(set_validates_every_axes_property)
         {{"legend", tb_sym("middle")}, ORGFIG_E_INVALID, NULL},
         {{"aspect", tb_num(-1)}, ORGFIG_E_INVALID, NULL},
         {{"aspect", tb_sym("square")}, ORGFIG_E_INVALID, NULL},
-        {{"xticks", tb_str("1 2")}, ORGFIG_E_TYPE, "sequencep"},
-        {{"xticklabels", tb_num(3)}, ORGFIG_E_TYPE, "sequencep"},
+        {{"xticks", tb_str("1 2")}, ORGFIG_E_TYPE, "orgfig-data-p"},
+        {{"xticklabels", tb_num(3)}, ORGFIG_E_TYPE, "orgfig-data-p"},
         {{"xlabel", tb_num(3)}, ORGFIG_OK, NULL}, /* numbers are formatted */
         {{"xlabel", tb_list(NULL, 0)}, ORGFIG_E_TYPE, "stringp"},
         {{"background", tb_str("no-such-color")}, ORGFIG_E_INVALID, NULL},
@@ -178,10 +178,10 @@ TEST(set_validates_every_axes_property)
     orgfig_err err = ORGFIG_ERR_INIT;
     double lim[] = {5, -5}, tk[] = {1, 2, 3};
     orgfig_column *cl = tb_column(lim, 2), *ct = tb_column(tk, 3);
-    orgfig_value labels[] = {tb_str("a"), tb_str("b")};
+    orgfig_value labels[] = {tb_str("a"), tb_str("b"), tb_str("c")};
     orgfig_prop ok[] = {{"xlim", tb_col(cl)},         {"yscale", tb_sym("log")},
                         {"grid", tb_sym("y")},        {"legend", tb_sym("outside")},
-                        {"xticks", tb_col(ct)},       {"xticklabels", tb_list(labels, 2)},
+                        {"xticks", tb_col(ct)},       {"xticklabels", tb_list(labels, 3)},
                         {"aspect", tb_sym("equal")},  {"twinx", tb_t},
                         {"y2label", tb_str("right")}, {"xinvert", tb_t},
                         {"width", tb_num(500)},       {"suptitle", tb_str("S")}};
@@ -190,7 +190,7 @@ TEST(set_validates_every_axes_property)
     CHECK(ax->x.has_lim && ax->x.lim_lo == 5 && ax->x.lim_hi == -5);
     CHECK(ax->y.scale == ORGFIG_SCALE_LOG && ax->grid == ORGFIG_GRID_Y);
     CHECK(ax->legend == ORGFIG_LEGEND_OUTSIDE && ax->x.nticks == 3 &&
-          ax->x.nticklabels == 2);
+          ax->x.nticklabels == 3);
     CHECK(ax->aspect == 1 && ax->twinx && ax->x.invert && f->width == 500);
     orgfig_column_unref(cl);
     orgfig_column_unref(ct);
@@ -230,10 +230,10 @@ TEST(line_argument_errors)
                   *cn = tb_column(nan3, 3);
     orgfig_column *ce = tb_column(x3, 0);
     orgfig_err err = ORGFIG_ERR_INIT;
-    /* Y given a string: (wrong-type-argument sequencep "...") at arg 1. */
+    /* Y given a string: (wrong-type-argument orgfig-data-p "...") at arg 1. */
     orgfig_value a1[] = {tb_col(cx), tb_str("1 2 3")};
     CHECK(orgfig_figure_plot(f, ORGFIG_LINE, a1, 2, NULL, 0, &err) == ORGFIG_E_TYPE);
-    CHECK(err.predicate && strcmp(err.predicate, "sequencep") == 0);
+    CHECK(err.predicate && strcmp(err.predicate, "orgfig-data-p") == 0);
     CHECK(err.where == ORGFIG_WHERE_ARG && err.index == 1);
     CHECK(HAS(err.msg, "orgfig-line") && HAS(err.msg, "Y"));
     orgfig_err_clear(&err);
