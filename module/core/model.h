@@ -283,6 +283,14 @@ orgfig_bin_index(double t, long n)
     return t > 0 ? (t < (double)n ? (long)t : n - 1) : 0;
 }
 
+/* Replace the counts of the histogram artist A (made by orgfig_figure_plot
+ * with kind ORGFIG_HIST) by the NBINS HEIGHTS of equal bins over [LO, HI],
+ * which A takes over (a block on the figure's meter); STEP draws the
+ * outline.  Cannot fail.  Streamed histograms (stream.c) count a file
+ * themselves and hand the counts over this way. */
+void orgfig_hist_adopt(orgfig_artist *a, double *heights, size_t nbins, double lo,
+                       double hi, bool step);
+
 /* Allocation charged to the artist's figure. */
 void *orgfig_fig_alloc(orgfig_artist *a, size_t n, const char *what, orgfig_err *err);
 

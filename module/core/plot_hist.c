@@ -183,6 +183,25 @@ hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
     return ORGFIG_OK;
 }
 
+void
+orgfig_hist_adopt(orgfig_artist *a, double *heights, size_t nbins, double lo, double hi,
+                  bool step)
+{
+    hist_priv *p = a->priv;
+    orgfig_free(p->heights);
+    p->heights = heights;
+    p->nbins = nbins;
+    p->lo = lo;
+    p->hi = hi;
+    p->step = step;
+    /* The counts no longer come from the data column. */
+    for (size_t i = 0; i < a->ncols; i++) {
+        orgfig_column_unref(a->cols[i]);
+        a->cols[i] = NULL;
+    }
+    a->ncols = 0;
+}
+
 static void
 hist_free(orgfig_artist *a)
 {

@@ -1032,147 +1032,16 @@ orgfig_stream_line(orgfig_figure *f, const orgfig_stream_src *src,
     return st;
 }
 
-/* ---- the streamed histogram artist ----
+/* ---- the streamed histogram ----
  *
- * plot_hist.c computes its counts from a column at build time and keeps
- * them private, so a streamed histogram is its own small class drawing
- * the same way: the artist is made by orgfig_figure_plot as an ordinary
- * (one-value) histogram, which handles the common properties, the axes,
- * the color cycle and the artist list, and then takes this class and the
- * streamed counts.  Nothing can fail after the swap. */
+ * The artist is made by orgfig_figure_plot as an ordinary (one-value)
+ * histogram, which handles the common properties, the axes, the color
+ * cycle and the artist list; it then adopts the streamed counts
+ * (orgfig_hist_adopt), so it draws exactly as plot_hist.c draws.  Nothing
+ * can fail after the hand-over. */
 
-typedef struct shist_priv {
-    size_t nbins;
-    double lo, hi;
-    double *heights; /* on the figure's meter */
-    bool step;
-} shist_priv;
-
-static void
-shist_free(orgfig_artist *a)
-{
-    shist_priv *p = a->priv;
-    if (p)
-        orgfig_free(p->heights);
-}
-
-static bool
-shist_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
-{
-    const shist_priv *p = a->priv;
-    b->xlo = p->lo;
-    b->xhi = p->hi;
-    if (xs == ORGFIG_SCALE_LOG && p->lo <= 0) {
-        b->xlo = p->lo + (p->hi - p->lo) / (double)p->nbins;
-        if (!(b->xlo > 0))
-            return false;
-    }
-    double top = 0, minpos = INFINITY;
-    for (size_t i = 0; i < p->nbins; i++) {
-        top = fmax(top, p->heights[i]);
-        if (p->heights[i] > 0)
-            minpos = fmin(minpos, p->heights[i]);
-    }
-    if (ys == ORGFIG_SCALE_LOG) {
-        if (!isfinite(minpos))
-            return false;
-        b->ylo = minpos;
-    } else {
-        b->ylo = 0;
-    }
-    b->yhi = top;
-    b->sticky_y0 = true;
-    return true;
-}
-
-static orgfig_status
-shist_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
-{
-    const shist_priv *p = a->priv;
-    cairo_t *cr = dc->cr;
-    double w = (p->hi - p->lo) / (double)p->nbins, big = 1e6;
-    double base = dc->my.log ? dc->vy0 / 1e3 : 0;
-    double y0 = fmax(-big, fmin(big, orgfig_map_apply(&dc->my, base)));
-    bool first = true;
-    for (size_t i = 0; i < p->nbins; i++) {
-        double x0 = p->lo + w * (double)i, x1 = x0 + w, h = p->heights[i];
-        if (dc->mx.log && x0 <= 0)
-            continue;
-        double px0 = orgfig_map_apply(&dc->mx, x0), px1 = orgfig_map_apply(&dc->mx, x1);
-        double py = dc->my.log && h <= 0 ? y0 : orgfig_map_apply(&dc->my, h);
-        py = fmax(-big, fmin(big, py));
-        if (p->step) {
-            if (first)
-                cairo_move_to(cr, px0, y0);
-            cairo_line_to(cr, px0, py);
-            cairo_line_to(cr, px1, py);
-            if (i + 1 == p->nbins)
-                cairo_line_to(cr, px1, y0);
-            first = false;
-        } else if (h > 0) {
-            cairo_rectangle(cr, fmin(px0, px1), fmin(py, y0), fabs(px1 - px0),
-                            fabs(y0 - py));
-        }
-    }
-    orgfig_set_source(cr, orgfig_artist_rgba(a));
-    if (p->step) {
-        cairo_set_line_width(cr, orgfig_style_lw(&a->fig->style));
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-        cairo_stroke(cr);
-    } else {
-        cairo_fill(cr);
-    }
-    return orgfig_draw_poll(dc, p->nbins, err);
-}
-
-static void
-shist_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
-{
-    (void)i;
-    const shist_priv *p = a->priv;
-    orgfig_set_source(cr, orgfig_artist_rgba(a));
-    cairo_rectangle(cr, r.x + r.w * 0.2, r.y, r.w * 0.6, r.h);
-    if (p->step) {
-        cairo_set_line_width(cr, orgfig_style_lw(&a->fig->style));
-        cairo_stroke(cr);
-    } else {
-        cairo_fill(cr);
-    }
-}
-
-static size_t
-shist_sample(const orgfig_artist *a, double *xy, size_t max)
-{
-    const shist_priv *p = a->priv;
-    size_t k = 0;
-    double w = (p->hi - p->lo) / (double)p->nbins;
-    for (size_t i = 0; i < p->nbins && k + 3 <= max; i++) {
-        for (int s = 1; s <= 3; s++) {
-            xy[2 * k] = p->lo + w * ((double)i + 0.5);
-            xy[2 * k + 1] = p->heights[i] * s / 3.0;
-            k++;
-        }
-    }
-    return k;
-}
-
-static const char *const shist_args[] = {"DATA", NULL};
 static const char *const shist_props[] = {"bins",       "range",    "density",
                                           "cumulative", "histtype", NULL};
-
-static const orgfig_plot_class stream_hist_class = {
-    .kind = ORGFIG_HIST,
-    .fn = "orgfig-hist",
-    .nargs = 1,
-    .arg_names = shist_args,
-    .props = shist_props,
-    .uses_cycle = true,
-    .bounds = shist_bounds,
-    .draw = shist_draw,
-    .legend_swatch = shist_swatch,
-    .sample = shist_sample,
-    .free = shist_free,
-};
 
 /* Copy into *OUT (counted, caller frees) the props of PROPS whose keys are
  * in KEEP. */
@@ -1268,15 +1137,9 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
     if (density)
         for (size_t b = 0; b < h.nbins; b++)
             h.counts[b] /= cumulative ? (double)h.n : (double)h.n * width;
-    shist_priv *p = NULL;
     orgfig_column *one = NULL;
     if ((st = orgfig_figure_usable(f, fn, err)) != ORGFIG_OK)
         goto out;
-    p = orgfig_zalloc(&f->meter, sizeof *p, "a histogram", err);
-    if (p == NULL) {
-        st = err->status;
-        goto out;
-    }
     double zero = 0;
     one = orgfig_column_from_doubles(&zero, 1, err);
     if (one == NULL) {
@@ -1287,27 +1150,11 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
     if ((st = orgfig_figure_plot(f, ORGFIG_HIST, &arg, 1, common, ncommon, err)) !=
         ORGFIG_OK)
         goto out;
-    /* The swap (cannot fail). */
-    orgfig_artist *a = last_artist(f, common, ncommon);
-    if (a->cls->free)
-        a->cls->free(a);
-    orgfig_free(a->priv);
-    for (size_t i = 0; i < a->ncols; i++) {
-        orgfig_column_unref(a->cols[i]);
-        a->cols[i] = NULL;
-    }
-    a->ncols = 0;
-    p->nbins = h.nbins;
-    p->lo = h.lo;
-    p->hi = h.hi;
-    p->heights = h.counts;
-    p->step = histtype == 1;
+    /* The hand-over (cannot fail). */
+    orgfig_hist_adopt(last_artist(f, common, ncommon), h.counts, h.nbins, h.lo, h.hi,
+                      histtype == 1);
     h.counts = NULL;
-    a->priv = p;
-    a->cls = &stream_hist_class;
-    p = NULL;
 out:
-    orgfig_free(p);
     orgfig_free(common);
     orgfig_column_unref(one);
     orgfig_stream_hist_out_free(&h);
