@@ -218,18 +218,27 @@ is_user_ptr_with(emacs_env *env, emacs_value v, emacs_finalizer fin)
     return !CHECK_EXIT(env) && f == fin;
 }
 
+/* The core object in V when V is a user-ptr with finalizer FIN whose
+ * struct passes CHECK (its magic number), else NULL.  Never signals: the
+ * pointer itself is never trusted (invariant 2). */
+static void *
+typed_ptr(emacs_env *env, emacs_value v, emacs_finalizer fin, bool (*check)(const void *))
+{
+    if (!is_user_ptr_with(env, v, fin))
+        return NULL;
+    void *p = env->get_user_ptr(env, v);
+    return !CHECK_EXIT(env) && check(p) ? p : NULL;
+}
+
 /* The figure in V, or NULL with (wrong-type-argument orgfig-figure-p V)
  * pending.  Closed figures are returned: callers decide. */
 static orgfig_figure *
 get_figure(emacs_env *env, emacs_value v)
 {
-    if (is_user_ptr_with(env, v, figure_finalizer)) {
-        void *p = env->get_user_ptr(env, v);
-        if (!CHECK_EXIT(env) && orgfig_figure_check(p))
-            return p;
-    }
-    signal_wrong_type(env, Qorgfig_figure_p, v);
-    return NULL;
+    orgfig_figure *f = typed_ptr(env, v, figure_finalizer, orgfig_figure_check);
+    if (f == NULL && !CHECK_EXIT(env))
+        signal_wrong_type(env, Qorgfig_figure_p, v);
+    return f;
 }
 
 /* The open, idle figure in V for function FN, or NULL with a signal. */
@@ -252,23 +261,16 @@ usable_figure(emacs_env *env, emacs_value v, const char *fn)
 static orgfig_dataset *
 get_dataset(emacs_env *env, emacs_value v)
 {
-    if (is_user_ptr_with(env, v, dataset_finalizer)) {
-        void *p = env->get_user_ptr(env, v);
-        if (!CHECK_EXIT(env) && orgfig_dataset_check(p))
-            return p;
-    }
-    if (!CHECK_EXIT(env))
+    orgfig_dataset *ds = typed_ptr(env, v, dataset_finalizer, orgfig_dataset_check);
+    if (ds == NULL && !CHECK_EXIT(env))
         signal_wrong_type(env, env->intern(env, "orgfig-dataset-p"), v);
-    return NULL;
+    return ds;
 }
 
 static orgfig_column *
 get_column_or_null(emacs_env *env, emacs_value v)
 {
-    if (!is_user_ptr_with(env, v, column_finalizer))
-        return NULL;
-    void *p = env->get_user_ptr(env, v);
-    return !CHECK_EXIT(env) && orgfig_column_check(p) ? p : NULL;
+    return typed_ptr(env, v, column_finalizer, orgfig_column_check);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -606,12 +608,8 @@ static emacs_value
 Forgfig_figure_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
                  void *data UNUSED)
 {
-    if (is_user_ptr_with(env, args[0], figure_finalizer)) {
-        void *p = env->get_user_ptr(env, args[0]);
-        if (!CHECK_EXIT(env) && orgfig_figure_check(p))
-            return Qt;
-    }
-    return CHECK_EXIT(env) ? NULL : Qnil;
+    void *p = typed_ptr(env, args[0], figure_finalizer, orgfig_figure_check);
+    return p ? Qt : CHECK_EXIT(env) ? NULL : Qnil;
 }
 
 /* (orgfig--mod-live-p FIG) */
@@ -1182,12 +1180,8 @@ static emacs_value
 Forgfig_dataset_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
                   void *data UNUSED)
 {
-    if (is_user_ptr_with(env, args[0], dataset_finalizer)) {
-        void *p = env->get_user_ptr(env, args[0]);
-        if (!CHECK_EXIT(env) && orgfig_dataset_check(p))
-            return Qt;
-    }
-    return CHECK_EXIT(env) ? NULL : Qnil;
+    void *p = typed_ptr(env, args[0], dataset_finalizer, orgfig_dataset_check);
+    return p ? Qt : CHECK_EXIT(env) ? NULL : Qnil;
 }
 
 /* (orgfig--mod-dataset-close DATASET): idempotent. */
