@@ -274,6 +274,133 @@ device_clip(const orgfig_draw_ctx *dc, int *x0, int *y0, int *x1, int *y1)
     *y1 = (int)fmin(dc->dev_h, ceil((dc->box.y + dc->box.h) * s));
 }
 
+/* Rounded division by 255 of two 16-bit lanes at once (bits 0-15 and
+ * 16-31), each lane at most 255 * 255: exactly (v + 127) / 255 per lane.
+ * The result is left in the low byte of each lane. */
+static inline uint32_t
+div255x2(uint32_t v)
+{
+    v += 0x00800080u;
+    return ((v + ((v >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+}
+
+/* Premultiplied OVER of the premultiplied ARGB32 source word S onto D.
+ * Each channel is S + (D * (255 - S.alpha) + 127) / 255, which never
+ * exceeds 255 because every color channel of S is at most its alpha. */
+static inline uint32_t
+over(uint32_t s, uint32_t d)
+{
+    uint32_t inv = 255 - (s >> 24);
+    uint32_t rb = div255x2((d & 0x00ff00ffu) * inv);
+    uint32_t ag = div255x2(((d >> 8) & 0x00ff00ffu) * inv);
+    return s + rb + (ag << 8);
+}
+
+/* The premultiplied source word of color (SA, SR, SG, SB), each 0..255
+ * with SR, SG, SB <= SA, at coverage COV: every channel is
+ * (channel * cov + 127) / 255. */
+static inline uint32_t
+covered(uint32_t sag, uint32_t srb, uint32_t cov)
+{
+    return div255x2(sag * cov) << 8 | div255x2(srb * cov);
+}
+
+/* A color as the two lane pairs covered() takes: alpha and green, red and
+ * blue, premultiplied and rounded to 0..255. */
+static void
+color_lanes(orgfig_rgba c, uint32_t *sag, uint32_t *srb)
+{
+    uint32_t sa = (uint32_t)(c.a * 255 + 0.5), sr = (uint32_t)(c.r * c.a * 255 + 0.5),
+             sg = (uint32_t)(c.g * c.a * 255 + 0.5),
+             sb = (uint32_t)(c.b * c.a * 255 + 0.5);
+    sa = sa > 255 ? 255 : sa;
+    sr = sr > sa ? sa : sr;
+    sg = sg > sa ? sa : sg;
+    sb = sb > sa ? sa : sb;
+    *sag = sa << 16 | sg;
+    *srb = sr << 16 | sb;
+}
+
+/* One sub-pixel phase of the marker, cut to its inked rectangle: X0, Y0
+ * are its offset in the SIDE x SIDE cell (whose pixel HALF, HALF holds
+ * the point), W x H its size, and OFF its first pixel in the pools. */
+typedef struct sprite {
+    int x0, y0, w, h;
+    size_t off;
+} sprite;
+
+/* Stamp sprite SP (premultiplied words WORDS, or coverages COV recolored
+ * with SAG, SRB when WORDS is NULL) with its cell's corner at device
+ * pixel IX, IY, clipped to [CX0, CX1) x [CY0, CY1). */
+static inline void
+stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
+      const unsigned char *cov, uint32_t sag, uint32_t srb, int ix, int iy, int cx0,
+      int cy0, int cx1, int cy1)
+{
+    int x0 = ix + sp->x0, y0 = iy + sp->y0, x1 = x0 + sp->w, y1 = y0 + sp->h;
+    int xs = x0 < cx0 ? cx0 - x0 : 0, ys = y0 < cy0 ? cy0 - y0 : 0;
+    int xe = x1 > cx1 ? sp->w - (x1 - cx1) : sp->w,
+        ye = y1 > cy1 ? sp->h - (y1 - cy1) : sp->h;
+    if (xs >= xe || ys >= ye)
+        return;
+    unsigned char *base = dc->pixels + (size_t)y0 * (size_t)dc->stride + (size_t)x0 * 4;
+    for (int r = ys; r < ye; r++) {
+        uint32_t *drow = (uint32_t *)(base + (size_t)r * (size_t)dc->stride);
+        size_t k = sp->off + (size_t)r * (size_t)sp->w;
+        if (words) {
+            const uint32_t *srow = words + k;
+            for (int c = xs; c < xe; c++) {
+                uint32_t w = srow[c];
+                if (w >= 0xff000000u)
+                    drow[c] = w;
+                else if (w != 0)
+                    drow[c] = over(w, drow[c]);
+            }
+        } else {
+            const unsigned char *crow = cov + k;
+            for (int c = xs; c < xe; c++) {
+                uint32_t cv = crow[c];
+                if (cv != 0) {
+                    uint32_t w = covered(sag, srb, cv);
+                    drow[c] = w >= 0xff000000u ? w : over(w, drow[c]);
+                }
+            }
+        }
+    }
+}
+
+/* Render the PHASES x PHASES coverage masks of the marker (one per
+ * 1/8-pixel offset) into MASK, SIDE x SIDE each at MSTRIDE. */
+static orgfig_status
+render_masks(const scatter_priv *p, double d, double s, int half, int side, int mstride,
+             unsigned char *mask, orgfig_err *err)
+{
+    size_t one = (size_t)mstride * (size_t)side;
+    for (int ph = 0; ph < PHASES * PHASES; ph++) {
+        cairo_surface_t *ms = cairo_image_surface_create_for_data(
+            mask + one * (size_t)ph, CAIRO_FORMAT_A8, side, side, mstride);
+        cairo_t *mc = cairo_create(ms);
+        cairo_set_line_width(mc, 1.0 * ORGFIG_PT * s);
+        cairo_set_source_rgba(mc, 0, 0, 0, 1);
+        /* Sprite pixel HALF holds the device pixel the point falls in. */
+        orgfig_marker_path(mc, p->marker, half + (double)(ph % PHASES) / PHASES,
+                           half + (double)(ph / PHASES) / PHASES, d);
+        if (orgfig_marker_stroked(p->marker))
+            cairo_stroke(mc);
+        else
+            cairo_fill(mc);
+        cairo_status_t cs = cairo_status(mc);
+        cairo_destroy(mc);
+        cairo_surface_flush(ms);
+        cairo_surface_destroy(ms);
+        if (cs != CAIRO_STATUS_SUCCESS)
+            return orgfig_fail(err, ORGFIG_E_RENDER,
+                               "orgfig-render: cairo failed drawing a marker: %s",
+                               cairo_status_to_string(cs));
+    }
+    return ORGFIG_OK;
+}
+
 static orgfig_status
 draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -293,69 +420,79 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
                                              "marker sprites", err);
     if (mask == NULL)
         return err->status;
-    for (int ph = 0; ph < PHASES * PHASES; ph++) {
-        cairo_surface_t *ms = cairo_image_surface_create_for_data(
-            mask + one * (size_t)ph, CAIRO_FORMAT_A8, side, side, mstride);
-        cairo_t *mc = cairo_create(ms);
-        cairo_set_line_width(mc, 1.0 * ORGFIG_PT * s);
-        cairo_set_source_rgba(mc, 0, 0, 0, 1);
-        /* Sprite pixel HALF holds the device pixel the point falls in. */
-        orgfig_marker_path(mc, p->marker, half + (double)(ph % PHASES) / PHASES,
-                           half + (double)(ph / PHASES) / PHASES, d);
-        if (orgfig_marker_stroked(p->marker))
-            cairo_stroke(mc);
-        else
-            cairo_fill(mc);
-        cairo_status_t cs = cairo_status(mc);
-        cairo_destroy(mc);
-        cairo_surface_flush(ms);
-        cairo_surface_destroy(ms);
-        if (cs != CAIRO_STATUS_SUCCESS) {
-            orgfig_free(mask);
-            return orgfig_fail(err, ORGFIG_E_RENDER,
-                               "orgfig-render: cairo failed drawing a marker: %s",
-                               cairo_status_to_string(cs));
-        }
+    if (render_masks(p, d, s, half, side, mstride, mask, err) != ORGFIG_OK) {
+        orgfig_free(mask);
+        return err->status;
     }
-    /* The inked rectangle of each sprite: x0, y0, x1, y1 (exclusive). */
-    int tight[PHASES * PHASES][4];
+    /* Cut each sprite to its inked rectangle and pack them: coverages in
+     * place at the front of MASK (they only move towards the front), and,
+     * for one color, premultiplied ARGB32 words, so that stamping a pixel
+     * is a load, a test and at most one OVER. */
+    sprite sp[PHASES * PHASES];
+    size_t total = 0;
     for (int ph = 0; ph < PHASES * PHASES; ph++) {
         int t0 = side, t1 = side, t2 = 0, t3 = 0;
-        const unsigned char *sp = mask + one * (size_t)ph;
+        const unsigned char *m = mask + one * (size_t)ph;
         for (int yy = 0; yy < side; yy++)
             for (int xx = 0; xx < side; xx++)
-                if (sp[(size_t)yy * (size_t)mstride + (size_t)xx]) {
+                if (m[(size_t)yy * (size_t)mstride + (size_t)xx]) {
                     t0 = xx < t0 ? xx : t0;
                     t1 = yy < t1 ? yy : t1;
                     t2 = xx + 1 > t2 ? xx + 1 : t2;
                     t3 = yy + 1 > t3 ? yy + 1 : t3;
                 }
-        tight[ph][0] = t0;
-        tight[ph][1] = t1;
-        tight[ph][2] = t2;
-        tight[ph][3] = t3;
+        if (t2 <= t0 || t3 <= t1)
+            t0 = t1 = t2 = t3 = 0; /* nothing inked */
+        sp[ph] = (sprite){t0, t1, t2 - t0, t3 - t1, total};
+        for (int yy = t1; yy < t3; yy++)
+            for (int xx = t0; xx < t2; xx++)
+                mask[total++] = m[(size_t)yy * (size_t)mstride + (size_t)xx];
+    }
+    orgfig_rgba base = orgfig_artist_rgba(a);
+    bool percolor = a->cols[3] != NULL;
+    uint32_t sag, srb;
+    color_lanes(base, &sag, &srb);
+    uint32_t *words = NULL;
+    if (!percolor) {
+        words = orgfig_alloc_array(&a->fig->meter, total ? total : 1, sizeof *words,
+                                   false, "marker sprites", err);
+        if (words == NULL) {
+            orgfig_free(mask);
+            return err->status;
+        }
+        for (size_t k = 0; k < total; k++)
+            words[k] = mask[k] ? covered(sag, srb, mask[k]) : 0;
     }
     int cx0, cy0, cx1, cy1;
     device_clip(dc, &cx0, &cy0, &cx1, &cy1);
-    orgfig_rgba base = orgfig_artist_rgba(a);
-    bool percolor = a->cols[3] != NULL;
-    /* Premultiplied source color, 0..255. */
-    uint32_t sa = (uint32_t)(base.a * 255 + 0.5),
-             sr = (uint32_t)(base.r * base.a * 255 + 0.5),
-             sg = (uint32_t)(base.g * base.a * 255 + 0.5),
-             sb = (uint32_t)(base.b * base.a * 255 + 0.5);
+    /* Points whose cell cannot reach the clip box are skipped at once. */
+    double lox = cx0 - half - 1, hix = cx1 + half + 1, loy = cy0 - half - 1,
+           hiy = cy1 + half + 1;
+    /* Float64 data on linear axes is read directly; anything else goes
+     * through the column and the map (non-finite values fail the range
+     * test below either way, as NaN compares false). */
+    bool fast =
+        !dc->mx.log && !dc->my.log && x->dtype == ORGFIG_F64 && y->dtype == ORGFIG_F64;
+    const double *X = x->data, *Y = y->data;
+    double kx = dc->mx.k, ox = dc->mx.off, ky = dc->my.k, oy = dc->my.off;
     orgfig_draw_pixels_begin(dc);
     orgfig_status st = ORGFIG_OK;
     for (size_t i = 0; i < x->n; i++) {
         if ((i & 65535) == 65535 && (st = orgfig_draw_poll(dc, 65536, err)) != ORGFIG_OK)
             break;
-        double xv = orgfig_column_get(x, i), yv = orgfig_column_get(y, i);
-        if (!ok(xv, dc->mx.log) || !ok(yv, dc->my.log))
-            continue;
-        double px = orgfig_map_apply(&dc->mx, xv) * s,
-               py = orgfig_map_apply(&dc->my, yv) * s;
-        if (!(px > cx0 - half - 1 && px < cx1 + half + 1 && py > cy0 - half - 1 &&
-              py < cy1 + half + 1))
+        double px, py;
+        if (fast) {
+            /* The same arithmetic as orgfig_map_apply, so the same pixels. */
+            px = (ox + kx * X[i]) * s;
+            py = (oy + ky * Y[i]) * s;
+        } else {
+            double xv = orgfig_column_get(x, i), yv = orgfig_column_get(y, i);
+            if (!ok(xv, dc->mx.log) || !ok(yv, dc->my.log))
+                continue;
+            px = orgfig_map_apply(&dc->mx, xv) * s;
+            py = orgfig_map_apply(&dc->my, yv) * s;
+        }
+        if (!(px > lox && px < hix && py > loy && py < hiy))
             continue;
         /* Nearest 1/8 pixel, carrying into the whole part (px is
          * bounded here, so a cast with a correction is floor). */
@@ -364,51 +501,18 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         qy -= py * PHASES + 0.5 < (double)qy;
         long wx = qx >= 0 ? qx / PHASES : -((-qx + PHASES - 1) / PHASES);
         long wy = qy >= 0 ? qy / PHASES : -((-qy + PHASES - 1) / PHASES);
-        int fx = (int)(qx - wx * PHASES), fy = (int)(qy - wy * PHASES);
-        int ix = (int)wx - half, iy = (int)wy - half;
-        int ph = fy * PHASES + fx;
-        const unsigned char *sprite = mask + one * (size_t)ph;
+        int ph = (int)(qy - wy * PHASES) * PHASES + (int)(qx - wx * PHASES);
         if (percolor) {
             orgfig_rgba c = point_color(a, p, i, base);
             if (!(c.a > 0))
                 continue;
-            sa = (uint32_t)(c.a * 255 + 0.5);
-            sr = (uint32_t)(c.r * c.a * 255 + 0.5);
-            sg = (uint32_t)(c.g * c.a * 255 + 0.5);
-            sb = (uint32_t)(c.b * c.a * 255 + 0.5);
+            color_lanes(c, &sag, &srb);
         }
-        int ys = iy < cy0 ? cy0 - iy : 0, ye = iy + side > cy1 ? cy1 - iy : side;
-        int xs = ix < cx0 ? cx0 - ix : 0, xe = ix + side > cx1 ? cx1 - ix : side;
-        /* Only the sprite's inked rectangle. */
-        ys = ys > tight[ph][1] ? ys : tight[ph][1];
-        ye = ye < tight[ph][3] ? ye : tight[ph][3];
-        xs = xs > tight[ph][0] ? xs : tight[ph][0];
-        xe = xe < tight[ph][2] ? xe : tight[ph][2];
-        for (int my = ys; my < ye; my++) {
-            const unsigned char *mrow = sprite + (size_t)my * (size_t)mstride;
-            uint32_t *drow =
-                (uint32_t *)(dc->pixels + (size_t)(iy + my) * (size_t)dc->stride);
-            for (int mx = xs; mx < xe; mx++) {
-                uint32_t cov = mrow[mx];
-                if (cov == 0)
-                    continue;
-                /* Alpha of this source pixel, 0..255. */
-                uint32_t al = (sa * cov + 127) / 255;
-                uint32_t inv = 255 - al;
-                uint32_t dst = drow[ix + mx];
-                uint32_t da = dst >> 24, dr = (dst >> 16) & 255, dg = (dst >> 8) & 255,
-                         db = dst & 255;
-                uint32_t r = (sr * cov + 127) / 255 + (dr * inv + 127) / 255;
-                uint32_t g = (sg * cov + 127) / 255 + (dg * inv + 127) / 255;
-                uint32_t b = (sb * cov + 127) / 255 + (db * inv + 127) / 255;
-                uint32_t aa = al + (da * inv + 127) / 255;
-                drow[ix + mx] = (aa > 255 ? 255u : aa) << 24 |
-                                (r > 255 ? 255u : r) << 16 | (g > 255 ? 255u : g) << 8 |
-                                (b > 255 ? 255u : b);
-            }
-        }
+        stamp(dc, &sp[ph], words, mask, sag, srb, (int)wx - half, (int)wy - half, cx0,
+              cy0, cx1, cy1);
     }
     orgfig_draw_pixels_end(dc);
+    orgfig_free(words);
     orgfig_free(mask);
     return st;
 }
