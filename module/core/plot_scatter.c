@@ -13,6 +13,9 @@
  * Both fast paths touch each point once and allocate nothing per point. */
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "props.h"
 #include "render.h"
@@ -326,7 +329,9 @@ color_lanes(orgfig_rgba c, uint32_t *sag, uint32_t *srb)
  * the point), W x H its size, and OFF its first pixel in the pools. */
 typedef struct sprite {
     int x0, y0, w, h;
-    size_t off;
+    size_t off;  /* coverages: H rows of W bytes */
+    size_t woff; /* words (one color only): H rows of WP words, zero padded */
+    int wp;      /* W rounded up to a multiple of 4 */
 } sprite;
 
 /* Stamp sprite SP (premultiplied words WORDS, or coverages COV recolored
@@ -344,11 +349,43 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
     if (xs >= xe || ys >= ye)
         return;
     unsigned char *base = dc->pixels + (size_t)y0 * (size_t)dc->stride + (size_t)x0 * 4;
+#if defined(__SSE2__)
+    /* A whole sprite, padding included, inside the image: four pixels at
+     * a time.  OVER of a zero word (the padding, uncovered pixels) leaves
+     * a pixel exactly as it was, so the padding may fall outside the
+     * clip box (never outside the image), and an opaque word replaces
+     * it, so one branch-free formula serves every pixel. */
+    if (words && xs == 0 && ys == 0 && xe == sp->w && ye == sp->h &&
+        x0 + sp->wp <= dc->dev_w) {
+        const __m128i lo = _mm_set1_epi32(0x00ff00ff), c255 = _mm_set1_epi32(255),
+                      half16 = _mm_set1_epi16(0x80);
+        const uint32_t *srow = words + sp->woff;
+        for (int r = 0; r < sp->h; r++, srow += sp->wp, base += dc->stride) {
+            for (int c = 0; c < sp->wp; c += 4) {
+                __m128i sv = _mm_loadu_si128((const __m128i *)(srow + c));
+                __m128i *dp = (__m128i *)(base + (size_t)c * 4);
+                __m128i dv = _mm_loadu_si128(dp);
+                __m128i inv = _mm_sub_epi32(c255, _mm_srli_epi32(sv, 24));
+                inv = _mm_or_si128(inv, _mm_slli_epi32(inv, 16));
+                __m128i rb = _mm_mullo_epi16(_mm_and_si128(dv, lo), inv);
+                __m128i ag =
+                    _mm_mullo_epi16(_mm_and_si128(_mm_srli_epi32(dv, 8), lo), inv);
+                rb = _mm_add_epi16(rb, half16);
+                ag = _mm_add_epi16(ag, half16);
+                rb = _mm_srli_epi16(_mm_add_epi16(rb, _mm_srli_epi16(rb, 8)), 8);
+                ag = _mm_srli_epi16(_mm_add_epi16(ag, _mm_srli_epi16(ag, 8)), 8);
+                dv = _mm_add_epi32(sv, _mm_add_epi32(rb, _mm_slli_epi32(ag, 8)));
+                _mm_storeu_si128(dp, dv);
+            }
+        }
+        return;
+    }
+#endif
     for (int r = ys; r < ye; r++) {
         uint32_t *drow = (uint32_t *)(base + (size_t)r * (size_t)dc->stride);
         size_t k = sp->off + (size_t)r * (size_t)sp->w;
         if (words) {
-            const uint32_t *srow = words + k;
+            const uint32_t *srow = words + sp->woff + (size_t)r * (size_t)sp->wp;
             for (int c = xs; c < xe; c++) {
                 uint32_t w = srow[c];
                 if (w >= 0xff000000u)
@@ -429,7 +466,7 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
      * for one color, premultiplied ARGB32 words, so that stamping a pixel
      * is a load, a test and at most one OVER. */
     sprite sp[PHASES * PHASES];
-    size_t total = 0;
+    size_t total = 0, wtotal = 0;
     for (int ph = 0; ph < PHASES * PHASES; ph++) {
         int t0 = side, t1 = side, t2 = 0, t3 = 0;
         const unsigned char *m = mask + one * (size_t)ph;
@@ -443,7 +480,9 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
                 }
         if (t2 <= t0 || t3 <= t1)
             t0 = t1 = t2 = t3 = 0; /* nothing inked */
-        sp[ph] = (sprite){t0, t1, t2 - t0, t3 - t1, total};
+        int wp = (t2 - t0 + 3) & ~3;
+        sp[ph] = (sprite){t0, t1, t2 - t0, t3 - t1, total, wtotal, wp};
+        wtotal += (size_t)wp * (size_t)(t3 - t1);
         for (int yy = t1; yy < t3; yy++)
             for (int xx = t0; xx < t2; xx++)
                 mask[total++] = m[(size_t)yy * (size_t)mstride + (size_t)xx];
@@ -454,14 +493,20 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     color_lanes(base, &sag, &srb);
     uint32_t *words = NULL;
     if (!percolor) {
-        words = orgfig_alloc_array(&a->fig->meter, total ? total : 1, sizeof *words,
-                                   false, "marker sprites", err);
+        words = orgfig_alloc_array(&a->fig->meter, wtotal ? wtotal : 1, sizeof *words,
+                                   true, "marker sprites", err);
         if (words == NULL) {
             orgfig_free(mask);
             return err->status;
         }
-        for (size_t k = 0; k < total; k++)
-            words[k] = mask[k] ? covered(sag, srb, mask[k]) : 0;
+        for (int ph = 0; ph < PHASES * PHASES; ph++)
+            for (int r = 0; r < sp[ph].h; r++)
+                for (int c = 0; c < sp[ph].w; c++) {
+                    uint32_t cv =
+                        mask[sp[ph].off + (size_t)r * (size_t)sp[ph].w + (size_t)c];
+                    words[sp[ph].woff + (size_t)r * (size_t)sp[ph].wp + (size_t)c] =
+                        cv ? covered(sag, srb, cv) : 0;
+                }
     }
     int cx0, cy0, cx1, cy1;
     device_clip(dc, &cx0, &cy0, &cx1, &cy1);
