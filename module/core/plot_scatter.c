@@ -299,6 +299,28 @@ over(uint32_t s, uint32_t d)
     return s + rb + (ag << 8);
 }
 
+#if defined(__SSE2__)
+/* div255x2 on eight 16-bit lanes. */
+static inline __m128i
+div255x8(__m128i v)
+{
+    v = _mm_add_epi16(v, _mm_set1_epi16(0x80));
+    return _mm_srli_epi16(_mm_add_epi16(v, _mm_srli_epi16(v, 8)), 8);
+}
+
+/* over() on four pixels. */
+static inline __m128i
+over4(__m128i s, __m128i d)
+{
+    const __m128i lo = _mm_set1_epi32(0x00ff00ff);
+    __m128i inv = _mm_sub_epi32(_mm_set1_epi32(255), _mm_srli_epi32(s, 24));
+    inv = _mm_or_si128(inv, _mm_slli_epi32(inv, 16));
+    __m128i rb = div255x8(_mm_mullo_epi16(_mm_and_si128(d, lo), inv));
+    __m128i ag = div255x8(_mm_mullo_epi16(_mm_and_si128(_mm_srli_epi32(d, 8), lo), inv));
+    return _mm_add_epi32(s, _mm_add_epi32(rb, _mm_slli_epi32(ag, 8)));
+}
+#endif
+
 /* The premultiplied source word of color (SA, SR, SG, SB), each 0..255
  * with SR, SG, SB <= SA, at coverage COV: every channel is
  * (channel * cov + 127) / 255. */
@@ -329,9 +351,8 @@ color_lanes(orgfig_rgba c, uint32_t *sag, uint32_t *srb)
  * the point), W x H its size, and OFF its first pixel in the pools. */
 typedef struct sprite {
     int x0, y0, w, h;
-    size_t off;  /* coverages: H rows of W bytes */
-    size_t woff; /* words (one color only): H rows of WP words, zero padded */
-    int wp;      /* W rounded up to a multiple of 4 */
+    size_t off; /* H rows of WP coverages or words, zero padded */
+    int wp;     /* W rounded up to a multiple of 4 */
 } sprite;
 
 /* Stamp sprite SP (premultiplied words WORDS, or coverages COV recolored
@@ -355,27 +376,27 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
      * a pixel exactly as it was, so the padding may fall outside the
      * clip box (never outside the image), and an opaque word replaces
      * it, so one branch-free formula serves every pixel. */
-    if (words && xs == 0 && ys == 0 && xe == sp->w && ye == sp->h &&
-        x0 + sp->wp <= dc->dev_w) {
-        const __m128i lo = _mm_set1_epi32(0x00ff00ff), c255 = _mm_set1_epi32(255),
-                      half16 = _mm_set1_epi16(0x80);
-        const uint32_t *srow = words + sp->woff;
-        for (int r = 0; r < sp->h; r++, srow += sp->wp, base += dc->stride) {
+    if (xs == 0 && ys == 0 && xe == sp->w && ye == sp->h && x0 + sp->wp <= dc->dev_w) {
+        const __m128i sagv = _mm_set1_epi32((int)sag), srbv = _mm_set1_epi32((int)srb),
+                      zero = _mm_setzero_si128();
+        for (int r = 0; r < sp->h; r++, base += dc->stride) {
+            size_t k = sp->off + (size_t)r * (size_t)sp->wp;
             for (int c = 0; c < sp->wp; c += 4) {
-                __m128i sv = _mm_loadu_si128((const __m128i *)(srow + c));
+                __m128i sv;
+                if (words) {
+                    sv = _mm_loadu_si128((const __m128i *)(words + k + (size_t)c));
+                } else {
+                    int32_t c4;
+                    memcpy(&c4, cov + k + (size_t)c, 4);
+                    __m128i cv = _mm_unpacklo_epi16(
+                        _mm_unpacklo_epi8(_mm_cvtsi32_si128(c4), zero), zero);
+                    cv = _mm_or_si128(cv, _mm_slli_epi32(cv, 16));
+                    sv = _mm_add_epi32(
+                        _mm_slli_epi32(div255x8(_mm_mullo_epi16(sagv, cv)), 8),
+                        div255x8(_mm_mullo_epi16(srbv, cv)));
+                }
                 __m128i *dp = (__m128i *)(base + (size_t)c * 4);
-                __m128i dv = _mm_loadu_si128(dp);
-                __m128i inv = _mm_sub_epi32(c255, _mm_srli_epi32(sv, 24));
-                inv = _mm_or_si128(inv, _mm_slli_epi32(inv, 16));
-                __m128i rb = _mm_mullo_epi16(_mm_and_si128(dv, lo), inv);
-                __m128i ag =
-                    _mm_mullo_epi16(_mm_and_si128(_mm_srli_epi32(dv, 8), lo), inv);
-                rb = _mm_add_epi16(rb, half16);
-                ag = _mm_add_epi16(ag, half16);
-                rb = _mm_srli_epi16(_mm_add_epi16(rb, _mm_srli_epi16(rb, 8)), 8);
-                ag = _mm_srli_epi16(_mm_add_epi16(ag, _mm_srli_epi16(ag, 8)), 8);
-                dv = _mm_add_epi32(sv, _mm_add_epi32(rb, _mm_slli_epi32(ag, 8)));
-                _mm_storeu_si128(dp, dv);
+                _mm_storeu_si128(dp, over4(sv, _mm_loadu_si128(dp)));
             }
         }
         return;
@@ -383,9 +404,9 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
 #endif
     for (int r = ys; r < ye; r++) {
         uint32_t *drow = (uint32_t *)(base + (size_t)r * (size_t)dc->stride);
-        size_t k = sp->off + (size_t)r * (size_t)sp->w;
+        size_t k = sp->off + (size_t)r * (size_t)sp->wp;
         if (words) {
-            const uint32_t *srow = words + sp->woff + (size_t)r * (size_t)sp->wp;
+            const uint32_t *srow = words + k;
             for (int c = xs; c < xe; c++) {
                 uint32_t w = srow[c];
                 if (w >= 0xff000000u)
@@ -461,12 +482,14 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         orgfig_free(mask);
         return err->status;
     }
-    /* Cut each sprite to its inked rectangle and pack them: coverages in
-     * place at the front of MASK (they only move towards the front), and,
+    /* Cut each sprite to its inked rectangle, rows zero padded to WP
+     * pixels, and pack them: coverages in place at the front of MASK, and,
      * for one color, premultiplied ARGB32 words, so that stamping a pixel
-     * is a load, a test and at most one OVER. */
+     * is one OVER.  In place is safe: WP <= MSTRIDE (a multiple of 4, at
+     * least SIDE), so every byte written, padding included, lies before
+     * the sprite bytes not yet read. */
     sprite sp[PHASES * PHASES];
-    size_t total = 0, wtotal = 0;
+    size_t total = 0;
     for (int ph = 0; ph < PHASES * PHASES; ph++) {
         int t0 = side, t1 = side, t2 = 0, t3 = 0;
         const unsigned char *m = mask + one * (size_t)ph;
@@ -481,11 +504,12 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         if (t2 <= t0 || t3 <= t1)
             t0 = t1 = t2 = t3 = 0; /* nothing inked */
         int wp = (t2 - t0 + 3) & ~3;
-        sp[ph] = (sprite){t0, t1, t2 - t0, t3 - t1, total, wtotal, wp};
-        wtotal += (size_t)wp * (size_t)(t3 - t1);
-        for (int yy = t1; yy < t3; yy++)
-            for (int xx = t0; xx < t2; xx++)
-                mask[total++] = m[(size_t)yy * (size_t)mstride + (size_t)xx];
+        sp[ph] = (sprite){t0, t1, t2 - t0, t3 - t1, total, wp};
+        for (int yy = t1; yy < t3; yy++) {
+            for (int xx = t0; xx < t0 + wp; xx++)
+                mask[total++] =
+                    xx < t2 ? m[(size_t)yy * (size_t)mstride + (size_t)xx] : 0;
+        }
     }
     orgfig_rgba base = orgfig_artist_rgba(a);
     bool percolor = a->cols[3] != NULL;
@@ -493,20 +517,14 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     color_lanes(base, &sag, &srb);
     uint32_t *words = NULL;
     if (!percolor) {
-        words = orgfig_alloc_array(&a->fig->meter, wtotal ? wtotal : 1, sizeof *words,
-                                   true, "marker sprites", err);
+        words = orgfig_alloc_array(&a->fig->meter, total ? total : 1, sizeof *words,
+                                   false, "marker sprites", err);
         if (words == NULL) {
             orgfig_free(mask);
             return err->status;
         }
-        for (int ph = 0; ph < PHASES * PHASES; ph++)
-            for (int r = 0; r < sp[ph].h; r++)
-                for (int c = 0; c < sp[ph].w; c++) {
-                    uint32_t cv =
-                        mask[sp[ph].off + (size_t)r * (size_t)sp[ph].w + (size_t)c];
-                    words[sp[ph].woff + (size_t)r * (size_t)sp[ph].wp + (size_t)c] =
-                        cv ? covered(sag, srb, cv) : 0;
-                }
+        for (size_t k = 0; k < total; k++)
+            words[k] = mask[k] ? covered(sag, srb, mask[k]) : 0;
     }
     int cx0, cy0, cx1, cy1;
     device_clip(dc, &cx0, &cy0, &cx1, &cy1);
