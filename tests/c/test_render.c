@@ -1044,3 +1044,81 @@ TEST(render_progress_reports_long_work)
     orgfig_column_unref(cx);
     orgfig_column_unref(cy);
 }
+
+/* Pixels of A and B differing by more than 32 in a channel, and pixels of
+ * A far from white (inked). */
+static long
+sprite_differ(const test_image *a, const test_image *b, long *inked)
+{
+    long differ = 0;
+    *inked = 0;
+    for (int yy = 0; yy < a->h; yy++)
+        for (int xx = 0; xx < a->w; xx++) {
+            const unsigned char *p1 = test_px(a, xx, yy), *p2 = test_px(b, xx, yy);
+            int d = 0;
+            for (int c = 0; c < 3; c++)
+                d = abs(p1[c] - p2[c]) > d ? abs(p1[c] - p2[c]) : d;
+            differ += d > 32;
+            *inked += !test_px_near(a, xx, yy, 255, 255, 255, 48);
+        }
+    return differ;
+}
+
+TEST(render_scatter_sprites_translucent_and_colormapped_match_cairo)
+{
+    /* As render_scatter_sprites_match_cairo, for the blending paths it
+     * does not reach: translucent markers (:alpha 0.4, where overlaps must
+     * darken as cairo's one-by-one fills do) and colors from a colormap
+     * (one color per point), at scales 1 and 2, with markers crossing the
+     * box's edges (clipped) and wholly inside it. */
+    size_t n = 1500;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    REQUIRE(x && y);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = fmod(i * 0.6180339887, 1.0) * 12 - 1;
+        y[i] = fmod(i * 0.7548776662, 1.0) * 12 - 1;
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    free(x);
+    free(y);
+    for (int scale = 1; scale <= 2; scale++) {
+        for (int mode = 0; mode < 2; mode++) {
+            orgfig_figure *f = fig(300, 240, scale);
+            REQUIRE(f);
+            orgfig_err err = ORGFIG_ERR_INIT;
+            orgfig_value a[] = {colv(cx), colv(cy)};
+            orgfig_prop pa[] = {
+                {"marker", tb_sym("circle")}, {"size", num(20)}, {"alpha", num(0.4)}};
+            orgfig_prop pc[] = {{"marker", tb_sym("square")},
+                                {"size", num(12)},
+                                {"color", colv(cx)},
+                                {"cmap", tb_sym("viridis")}};
+            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, mode ? pc : pa,
+                                     mode ? 4 : 3, &err) == ORGFIG_OK);
+            set_limits(f, 0, 10, 0, 10);
+            test_image sprites, paths;
+            size_t saved = orgfig_scatter_sprite_min;
+            orgfig_scatter_sprite_min = 100;
+            bool ok1 = render_png(f, &sprites);
+            orgfig_scatter_sprite_min = (size_t)-1;
+            bool ok2 = render_png(f, &paths);
+            orgfig_scatter_sprite_min = saved;
+            REQUIRE(ok1 && ok2);
+            long inked, inked_paths, total = (long)sprites.w * sprites.h;
+            long differ = sprite_differ(&sprites, &paths, &inked);
+            sprite_differ(&paths, &sprites, &inked_paths);
+            if (differ * 500 > total || getenv("ORGFIG_TEST_VERBOSE"))
+                fprintf(stderr, "  %s x%d: %ld of %ld pixels differ (%ld, %ld inked)\n",
+                        mode ? "colormapped" : "translucent", scale, differ, total, inked,
+                        inked_paths);
+            CHECK(differ * 500 <= total);
+            CHECK(inked > total / 4 && inked < total * 9 / 10); /* markers, not a flood */
+            CHECK(labs(inked - inked_paths) * 100 <= inked);
+            test_image_free(&sprites);
+            test_image_free(&paths);
+            orgfig_figure_free(f);
+        }
+    }
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
