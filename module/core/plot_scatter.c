@@ -369,7 +369,6 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
         ye = y1 > cy1 ? sp->h - (y1 - cy1) : sp->h;
     if (xs >= xe || ys >= ye)
         return;
-    unsigned char *base = dc->pixels + (size_t)y0 * (size_t)dc->stride + (size_t)x0 * 4;
 #if defined(__SSE2__)
     /* A whole sprite, padding included, inside the image: four pixels at
      * a time.  OVER of a zero word (the padding, uncovered pixels) leaves
@@ -377,6 +376,9 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
      * clip box (never outside the image), and an opaque word replaces
      * it, so one branch-free formula serves every pixel. */
     if (xs == 0 && ys == 0 && xe == sp->w && ye == sp->h && x0 + sp->wp <= dc->dev_w) {
+        /* Here X0 >= CX0 >= 0 and Y0 >= CY0 >= 0. */
+        unsigned char *base =
+            dc->pixels + (size_t)y0 * (size_t)dc->stride + (size_t)x0 * 4;
         const __m128i sagv = _mm_set1_epi32((int)sag), srbv = _mm_set1_epi32((int)srb),
                       zero = _mm_setzero_si128();
         for (int r = 0; r < sp->h; r++, base += dc->stride) {
@@ -402,17 +404,19 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
         return;
     }
 #endif
+    /* Pixel C of row R is DROW[X0 + C], inside the clip box (X0 + C and
+     * Y0 + R are at least 0 there, while X0 and Y0 may be negative). */
     for (int r = ys; r < ye; r++) {
-        uint32_t *drow = (uint32_t *)(base + (size_t)r * (size_t)dc->stride);
+        uint32_t *drow = (uint32_t *)(dc->pixels + (size_t)(y0 + r) * (size_t)dc->stride);
         size_t k = sp->off + (size_t)r * (size_t)sp->wp;
         if (words) {
             const uint32_t *srow = words + k;
             for (int c = xs; c < xe; c++) {
                 uint32_t w = srow[c];
                 if (w >= 0xff000000u)
-                    drow[c] = w;
+                    drow[x0 + c] = w;
                 else if (w != 0)
-                    drow[c] = over(w, drow[c]);
+                    drow[x0 + c] = over(w, drow[x0 + c]);
             }
         } else {
             const unsigned char *crow = cov + k;
@@ -420,7 +424,7 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
                 uint32_t cv = crow[c];
                 if (cv != 0) {
                     uint32_t w = covered(sag, srb, cv);
-                    drow[c] = w >= 0xff000000u ? w : over(w, drow[c]);
+                    drow[x0 + c] = w >= 0xff000000u ? w : over(w, drow[x0 + c]);
                 }
             }
         }
