@@ -283,6 +283,24 @@ orgfig_bin_index(double t, long n)
     return t > 0 ? (t < (double)n ? (long)t : n - 1) : 0;
 }
 
+/* The properties of orgfig-hist, shared by plot_hist.c and the streamed
+ * histogram (stream.c). */
+typedef struct orgfig_hist_opts {
+    long bins; /* 0: auto */
+    bool has_range;
+    double lo, hi; /* with has_range */
+    bool density, cumulative, step;
+} orgfig_hist_opts;
+
+/* Read the hist properties of PROPS (other keys are ignored) into *O;
+ * errors name FN. */
+orgfig_status orgfig_hist_parse(const char *fn, const orgfig_prop *props, size_t nprops,
+                                orgfig_hist_opts *o, orgfig_err *err);
+/* Apply :cumulative and :density to the raw COUNTS of NBINS bins of WIDTH
+ * holding N values. */
+void orgfig_hist_normalize(double *counts, size_t nbins, size_t n, double width,
+                           const orgfig_hist_opts *o);
+
 /* Replace the counts of the histogram artist A (made by orgfig_figure_plot
  * with kind ORGFIG_HIST) by the NBINS HEIGHTS of equal bins over [LO, HI],
  * which A takes over (a block on the figure's meter); STEP draws the

@@ -72,19 +72,11 @@ quantile(double *v, size_t n, double q)
     return a + (b - a) * (pos - (double)k);
 }
 
-static orgfig_status
-hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
-           size_t nprops, orgfig_err *err)
+orgfig_status
+orgfig_hist_parse(const char *fn, const orgfig_prop *props, size_t nprops,
+                  orgfig_hist_opts *o, orgfig_err *err)
 {
-    const char *fn = "orgfig-hist";
-    orgfig_column *d;
-    orgfig_loc ld = orgfig_loc_arg(fn, "DATA", 0);
-    if (orgfig_val_column(&args[0], &ld, true, &d, err) != ORGFIG_OK)
-        return err->status;
-    long bins = 0; /* 0: auto */
-    bool has_range = false, density = false, cumulative = false;
-    double rlo = 0, rhi = 0;
-    int histtype = 0;
+    *o = (orgfig_hist_opts){0};
     for (size_t i = 0; i < nprops; i++) {
         const char *k = props[i].key;
         const orgfig_value *v = &props[i].val;
@@ -95,26 +87,57 @@ hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
                 static const char *const names[] = {"auto", "nil", NULL};
                 int e;
                 st = orgfig_val_enum(v, &l, names, &e, err);
-                bins = 0;
+                o->bins = 0;
             } else {
-                st = orgfig_val_int(v, &l, 1, 1000, &bins, err);
+                st = orgfig_val_int(v, &l, 1, 1000, &o->bins, err);
             }
-        } else if (strcmp(k, "range") == 0 && v->type != ORGFIG_V_NIL) {
-            st = orgfig_val_pair(v, &l, true, &rlo, &rhi, err);
-            has_range = true;
+        } else if (strcmp(k, "range") == 0) {
+            o->has_range = v->type != ORGFIG_V_NIL;
+            if (o->has_range)
+                st = orgfig_val_pair(v, &l, true, &o->lo, &o->hi, err);
         } else if (strcmp(k, "density") == 0) {
-            st = orgfig_val_bool(v, &l, &density, err);
+            st = orgfig_val_bool(v, &l, &o->density, err);
         } else if (strcmp(k, "cumulative") == 0) {
-            st = orgfig_val_bool(v, &l, &cumulative, err);
+            st = orgfig_val_bool(v, &l, &o->cumulative, err);
         } else if (strcmp(k, "histtype") == 0) {
             static const char *const names[] = {"bar", "step", NULL};
+            int histtype = 0;
             st = orgfig_val_enum(v, &l, names, &histtype, err);
+            o->step = histtype == 1;
         }
         if (st != ORGFIG_OK)
             return st;
     }
+    return ORGFIG_OK;
+}
+
+void
+orgfig_hist_normalize(double *counts, size_t nbins, size_t n, double width,
+                      const orgfig_hist_opts *o)
+{
+    if (o->cumulative)
+        for (size_t b = 1; b < nbins; b++)
+            counts[b] += counts[b - 1];
+    if (o->density)
+        for (size_t b = 0; b < nbins; b++)
+            counts[b] /= o->cumulative ? (double)n : (double)n * width;
+}
+
+static orgfig_status
+hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
+           size_t nprops, orgfig_err *err)
+{
+    const char *fn = "orgfig-hist";
+    orgfig_column *d;
+    orgfig_loc ld = orgfig_loc_arg(fn, "DATA", 0);
+    if (orgfig_val_column(&args[0], &ld, true, &d, err) != ORGFIG_OK)
+        return err->status;
+    orgfig_hist_opts o;
+    if (orgfig_hist_parse(fn, props, nprops, &o, err) != ORGFIG_OK)
+        return err->status;
+    long bins = o.bins;
     orgfig_column_summary(d);
-    double lo = has_range ? rlo : d->min, hi = has_range ? rhi : d->max;
+    double lo = o.has_range ? o.lo : d->min, hi = o.has_range ? o.hi : d->max;
     /* The values that count. */
     size_t n = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -162,7 +185,7 @@ hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
     p->nbins = (size_t)bins;
     p->lo = lo;
     p->hi = hi;
-    p->step = histtype == 1;
+    p->step = o.step;
     double scale = (double)bins / (hi - lo);
     for (size_t i = 0; i < d->n; i++) {
         double v = orgfig_column_get(d, i);
@@ -173,13 +196,7 @@ hist_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
         long b = orgfig_bin_index((v - lo) * scale, bins);
         p->heights[b] += 1;
     }
-    double width = (hi - lo) / (double)bins;
-    if (cumulative)
-        for (size_t b = 1; b < p->nbins; b++)
-            p->heights[b] += p->heights[b - 1];
-    if (density)
-        for (size_t b = 0; b < p->nbins; b++)
-            p->heights[b] /= cumulative ? (double)n : (double)n * width;
+    orgfig_hist_normalize(p->heights, p->nbins, n, (hi - lo) / (double)bins, &o);
     return ORGFIG_OK;
 }
 

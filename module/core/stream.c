@@ -1040,9 +1040,6 @@ orgfig_stream_line(orgfig_figure *f, const orgfig_stream_src *src,
  * (orgfig_hist_adopt), so it draws exactly as plot_hist.c draws.  Nothing
  * can fail after the hand-over. */
 
-static const char *const shist_props[] = {"bins",       "range",    "density",
-                                          "cumulative", "histtype", NULL};
-
 /* Copy into *OUT (counted, caller frees) the props of PROPS whose keys are
  * in KEEP. */
 static orgfig_status
@@ -1082,40 +1079,13 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
 {
     const char *fn = "orgfig-hist";
     if (check_kind(f, ORGFIG_HIST, fn, err) != ORGFIG_OK ||
-        orgfig_props_check(fn, props, nprops, common_keys, shist_props, err) != ORGFIG_OK)
+        orgfig_props_check(fn, props, nprops, common_keys, orgfig_plot_hist.props, err) !=
+            ORGFIG_OK)
         return err->status;
-    orgfig_stream_hist_opts o = {0, false, 0, 0};
-    bool density = false, cumulative = false;
-    int histtype = 0;
-    for (size_t i = 0; i < nprops; i++) {
-        const char *k = props[i].key;
-        const orgfig_value *v = &props[i].val;
-        orgfig_loc l = orgfig_loc_prop(fn, props, i);
-        orgfig_status st = ORGFIG_OK;
-        if (strcmp(k, "bins") == 0) {
-            if (v->type == ORGFIG_V_SYM || v->type == ORGFIG_V_NIL) {
-                static const char *const names[] = {"auto", "nil", NULL};
-                int e;
-                st = orgfig_val_enum(v, &l, names, &e, err);
-                o.bins = 0;
-            } else {
-                st = orgfig_val_int(v, &l, 1, 1000, &o.bins, err);
-            }
-        } else if (strcmp(k, "range") == 0) {
-            o.has_range = v->type != ORGFIG_V_NIL;
-            if (o.has_range)
-                st = orgfig_val_pair(v, &l, true, &o.lo, &o.hi, err);
-        } else if (strcmp(k, "density") == 0) {
-            st = orgfig_val_bool(v, &l, &density, err);
-        } else if (strcmp(k, "cumulative") == 0) {
-            st = orgfig_val_bool(v, &l, &cumulative, err);
-        } else if (strcmp(k, "histtype") == 0) {
-            static const char *const names[] = {"bar", "step", NULL};
-            st = orgfig_val_enum(v, &l, names, &histtype, err);
-        }
-        if (st != ORGFIG_OK)
-            return st;
-    }
+    orgfig_hist_opts ho;
+    if (orgfig_hist_parse(fn, props, nprops, &ho, err) != ORGFIG_OK)
+        return err->status;
+    orgfig_stream_hist_opts o = {ho.bins, ho.has_range, ho.lo, ho.hi};
     orgfig_prop *common = NULL;
     size_t ncommon = 0;
     if (filter_props(props, nprops, common_keys, 0, &common, &ncommon, err) != ORGFIG_OK)
@@ -1130,13 +1100,7 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
         orgfig_free(common);
         return st;
     }
-    double width = (h.hi - h.lo) / (double)h.nbins;
-    if (cumulative)
-        for (size_t b = 1; b < h.nbins; b++)
-            h.counts[b] += h.counts[b - 1];
-    if (density)
-        for (size_t b = 0; b < h.nbins; b++)
-            h.counts[b] /= cumulative ? (double)h.n : (double)h.n * width;
+    orgfig_hist_normalize(h.counts, h.nbins, h.n, (h.hi - h.lo) / (double)h.nbins, &ho);
     orgfig_column *one = NULL;
     if ((st = orgfig_figure_usable(f, fn, err)) != ORGFIG_OK)
         goto out;
@@ -1152,7 +1116,7 @@ orgfig_stream_hist(orgfig_figure *f, const orgfig_stream_src *src,
         goto out;
     /* The hand-over (cannot fail). */
     orgfig_hist_adopt(last_artist(f, common, ncommon), h.counts, h.nbins, h.lo, h.hi,
-                      histtype == 1);
+                      ho.step);
     h.counts = NULL;
 out:
     orgfig_free(common);
