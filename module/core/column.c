@@ -112,6 +112,32 @@ orgfig_column_summary(orgfig_column *c)
     c->summarized = true;
 }
 
+bool
+orgfig_column_extent(orgfig_column *c, bool positive, double *lo, double *hi)
+{
+    orgfig_column_summary(c);
+    if (c->nfinite == 0)
+        return false;
+    if (!positive || c->min > 0) {
+        *lo = c->min;
+        *hi = c->max;
+        return true;
+    }
+    double l = INFINITY, h = -INFINITY;
+    for (size_t i = 0; i < c->n; i++) {
+        double v = orgfig_column_get(c, i);
+        if (v > 0 && isfinite(v)) {
+            l = fmin(l, v);
+            h = fmax(h, v);
+        }
+    }
+    if (!(l <= h))
+        return false;
+    *lo = l;
+    *hi = h;
+    return true;
+}
+
 size_t
 orgfig_column_bytes(const orgfig_column *c)
 {

@@ -75,6 +75,10 @@ void orgfig_column_summary(orgfig_column *c);
 /* Forget a cached summary after writing to the column. */
 void orgfig_column_touch(orgfig_column *c);
 
+/* The smallest and largest finite values of C (only the positive ones when
+ * POSITIVE, for log axes) in *LO and *HI; false when there is none. */
+bool orgfig_column_extent(orgfig_column *c, bool positive, double *lo, double *hi);
+
 /* Bytes held by the column. */
 size_t orgfig_column_bytes(const orgfig_column *c);
 /* Number of live columns in the process. */

@@ -201,27 +201,7 @@ col_extent(orgfig_column *c, size_t n, orgfig_scale scale, double *lo, double *h
         *hi = (double)n - 1;
         return true;
     }
-    orgfig_column_summary(c);
-    if (c->nfinite == 0)
-        return false;
-    if (scale != ORGFIG_SCALE_LOG || c->min > 0) {
-        *lo = c->min;
-        *hi = c->max;
-        return true;
-    }
-    double l = INFINITY, h = -INFINITY;
-    for (size_t i = 0; i < c->n; i++) {
-        double v = orgfig_column_get(c, i);
-        if (v > 0 && isfinite(v)) {
-            l = fmin(l, v);
-            h = fmax(h, v);
-        }
-    }
-    if (!(l <= h))
-        return false;
-    *lo = l;
-    *hi = h;
-    return true;
+    return orgfig_column_extent(c, scale == ORGFIG_SCALE_LOG, lo, hi);
 }
 
 static bool

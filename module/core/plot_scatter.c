@@ -151,34 +151,10 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
 }
 
 static bool
-extent(orgfig_column *c, orgfig_scale scale, double *lo, double *hi)
-{
-    orgfig_column_summary(c);
-    if (c->nfinite == 0)
-        return false;
-    if (scale != ORGFIG_SCALE_LOG || c->min > 0) {
-        *lo = c->min;
-        *hi = c->max;
-        return true;
-    }
-    double l = INFINITY, h = -INFINITY;
-    for (size_t i = 0; i < c->n; i++) {
-        double v = orgfig_column_get(c, i);
-        if (v > 0 && isfinite(v)) {
-            l = fmin(l, v);
-            h = fmax(h, v);
-        }
-    }
-    *lo = l;
-    *hi = h;
-    return l <= h;
-}
-
-static bool
 scatter_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
 {
-    if (!extent(a->cols[0], xs, &b->xlo, &b->xhi) ||
-        !extent(a->cols[1], ys, &b->ylo, &b->yhi)) {
+    if (!orgfig_column_extent(a->cols[0], xs == ORGFIG_SCALE_LOG, &b->xlo, &b->xhi) ||
+        !orgfig_column_extent(a->cols[1], ys == ORGFIG_SCALE_LOG, &b->ylo, &b->yhi)) {
         b->xlo = b->xhi = b->ylo = b->yhi = NAN;
         return false;
     }
