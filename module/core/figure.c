@@ -257,6 +257,12 @@ orgfig_style_lw(const orgfig_style *st)
     return st->line_width * ORGFIG_PT;
 }
 
+double
+orgfig_artist_lw(const orgfig_artist *a, double width_pt)
+{
+    return width_pt >= 0 ? width_pt * ORGFIG_PT : orgfig_style_lw(&a->fig->style);
+}
+
 orgfig_rgba
 orgfig_artist_rgba(const orgfig_artist *a)
 {

@@ -323,6 +323,9 @@ orgfig_status orgfig_draw_poll(orgfig_draw_ctx *dc, uint64_t n, orgfig_err *err)
 
 /* The style's line width in logical pixels and the cycle color I. */
 double orgfig_style_lw(const orgfig_style *st);
+/* An artist's line width in logical pixels: WIDTH_PT points (its :width),
+ * or the style's line width when WIDTH_PT is negative (not given). */
+double orgfig_artist_lw(const orgfig_artist *a, double width_pt);
 orgfig_rgba orgfig_style_cycle(const orgfig_style *st, size_t i);
 
 /* Shared drawing helpers (plot_line.c): a marker path centred at (X, Y)

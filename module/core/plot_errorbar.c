@@ -190,13 +190,6 @@ eb_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bound
     return true;
 }
 
-static double
-eb_lw(const orgfig_artist *a)
-{
-    const eb_priv *p = a->priv;
-    return p->width >= 0 ? p->width * ORGFIG_PT : orgfig_style_lw(&a->fig->style);
-}
-
 /* Clamp a pixel coordinate into cairo's comfortable range. */
 static inline double
 clampc(double v, double lo, double hi)
@@ -211,7 +204,7 @@ eb_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     orgfig_column *x = a->cols[0], *y = a->cols[1];
     cairo_t *cr = dc->cr;
     size_t n = x->n;
-    double lw = eb_lw(a), cap = p->capsize * ORGFIG_PT;
+    double lw = orgfig_artist_lw(a, p->width), cap = p->capsize * ORGFIG_PT;
     orgfig_rect lim = orgfig_clip_rect(dc);
     double xmin = lim.x, xmax = lim.x + lim.w, ymin = lim.y, ymax = lim.y + lim.h;
     orgfig_set_source(cr, orgfig_artist_rgba(a));
@@ -325,7 +318,7 @@ eb_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
 {
     (void)i;
     const eb_priv *p = a->priv;
-    double lw = eb_lw(a), cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    double lw = orgfig_artist_lw(a, p->width), cx = r.x + r.w / 2, cy = r.y + r.h / 2;
     orgfig_set_source(cr, orgfig_artist_rgba(a));
     cairo_set_line_width(cr, fmax(lw, 1.0));
     if (p->line) {

@@ -487,13 +487,6 @@ emit_m4_shared(pathb *b, const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err
     return ORGFIG_OK;
 }
 
-static double
-line_width_px(const orgfig_artist *a)
-{
-    const line_priv *p = a->priv;
-    return p->width >= 0 ? p->width * ORGFIG_PT : orgfig_style_lw(&a->fig->style);
-}
-
 static orgfig_status
 draw_markers(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -538,7 +531,7 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     const line_priv *p = a->priv;
     cairo_t *cr = dc->cr;
     orgfig_column *xc = a->cols[0], *yc = a->cols[1];
-    double lw = line_width_px(a);
+    double lw = orgfig_artist_lw(a, p->width);
     orgfig_set_source(cr, orgfig_artist_rgba(a));
     if (lw > 0) {
         double margin = 1000 + lw;
@@ -593,7 +586,7 @@ line_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
 {
     (void)i;
     const line_priv *p = a->priv;
-    double lw = line_width_px(a);
+    double lw = orgfig_artist_lw(a, p->width);
     orgfig_set_source(cr, orgfig_artist_rgba(a));
     if (lw > 0) {
         cairo_set_line_width(cr, lw);

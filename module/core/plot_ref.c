@@ -181,13 +181,6 @@ rule_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bou
     return true;
 }
 
-static double
-rule_lw(const orgfig_artist *a)
-{
-    const rule_priv *p = a->priv;
-    return p->width >= 0 ? p->width * ORGFIG_PT : orgfig_style_lw(&a->fig->style);
-}
-
 static orgfig_status
 rule_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -200,7 +193,7 @@ rule_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     double c = orgfig_map_apply(h ? &dc->my : &dc->mx, p->v);
     if (fabs(c) > 1e6)
         return ORGFIG_OK;
-    double lw = rule_lw(a);
+    double lw = orgfig_artist_lw(a, p->width);
     if (h) {
         cairo_move_to(cr, dc->box.x, c);
         cairo_line_to(cr, dc->box.x + dc->box.w, c);
@@ -222,7 +215,7 @@ rule_swatch(const orgfig_artist *a, size_t i, cairo_t *cr, orgfig_rect r)
 {
     (void)i;
     const rule_priv *p = a->priv;
-    double lw = rule_lw(a);
+    double lw = orgfig_artist_lw(a, p->width);
     orgfig_set_source(cr, orgfig_artist_rgba(a));
     cairo_set_line_width(cr, lw);
     orgfig_set_dash(cr, p->dash, lw);
