@@ -14,10 +14,19 @@
 #include <string.h>
 
 #include "decimate.h"
+#include "lineraster.h"
 #include "props.h"
 #include "render.h"
 
 bool orgfig_line_decimate = true;
+bool orgfig_line_raster = true;
+
+/* Solid lines at least this wide (device pixels) are rasterized into a
+ * coverage mask when drawn into an image; thinner ones keep cairo's exact
+ * area coverage, which the mask's maximum-of-segments union lightens
+ * visibly where several segments cross one pixel (test_render.c,
+ * render_raster_line_matches_cairo_stroke). */
+#define ORGFIG_RASTER_MIN_WIDTH 1.25
 
 /* Decimation columns per device pixel.  With one column per pixel the
  * decimated line inks the same pixels as the full one but not with the
@@ -230,7 +239,36 @@ typedef struct pathb {
     orgfig_draw_ctx *dc;
     orgfig_err *err;
     bool quit; /* the poll said stop: emitters return at once */
+    /* Raster mode (solid lines into an image): segments go into MASK, in
+     * device pixels (logical times S), instead of into cairo's path;
+     * (MX, MY) is the current point there. */
+    orgfig_lmask *mask;
+    double s, mx, my;
 } pathb;
+
+static inline void
+pb_move(pathb *b, double x, double y)
+{
+    if (b->mask) {
+        b->mx = x * b->s;
+        b->my = y * b->s;
+    } else {
+        cairo_move_to(b->cr, x, y);
+    }
+}
+
+static inline void
+pb_line(pathb *b, double x, double y)
+{
+    if (b->mask) {
+        double dx = x * b->s, dy = y * b->s;
+        orgfig_lmask_segment(b->mask, b->mx, b->my, dx, dy);
+        b->mx = dx;
+        b->my = dy;
+    } else {
+        cairo_line_to(b->cr, x, y);
+    }
+}
 
 /* Very long paths are stroked in pieces: cairo tessellates a stroke with
  * a sweep whose cost grows with the number of self-intersections, which
@@ -247,8 +285,10 @@ pb_segment_done(pathb *b, double x, double y, double seglen)
     if (++b->inpath < CHUNK && b->len < b->budget)
         return;
     b->len = 0;
-    cairo_stroke(b->cr);
-    cairo_move_to(b->cr, x, y);
+    if (!b->mask) {
+        cairo_stroke(b->cr);
+        cairo_move_to(b->cr, x, y);
+    }
     b->inpath = 0;
     if (orgfig_draw_poll(b->dc, CHUNK, b->err) != ORGFIG_OK)
         b->quit = true;
@@ -297,21 +337,21 @@ pb_point(pathb *b, double x, double y)
         b->py = y;
         b->pen = false;
         if (x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1) {
-            cairo_move_to(b->cr, x, y);
+            pb_move(b, x, y);
             b->pen = true;
         }
         return;
     }
     bool inside = x >= b->x0 && x <= b->x1 && y >= b->y0 && y <= b->y1;
     if (b->pen && inside) {
-        cairo_line_to(b->cr, x, y);
+        pb_line(b, x, y);
         pb_segment_done(b, x, y, fabs(x - b->px) + fabs(y - b->py));
     } else {
         double ax = b->px, ay = b->py, bx = x, by = y;
         if (clip_seg(b, &ax, &ay, &bx, &by)) {
             if (!b->pen || ax != b->px || ay != b->py)
-                cairo_move_to(b->cr, ax, ay);
-            cairo_line_to(b->cr, bx, by);
+                pb_move(b, ax, ay);
+            pb_line(b, bx, by);
             pb_segment_done(b, bx, by, fabs(bx - ax) + fabs(by - ay));
         }
         b->pen = inside;
@@ -525,6 +565,22 @@ draw_markers(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     return ORGFIG_OK;
 }
 
+/* Paint the current source through the rows of MASK it touched. */
+static void
+composite_mask(cairo_t *cr, const orgfig_lmask *m)
+{
+    if (m->cov == NULL || m->jmin > m->jmax)
+        return;
+    cairo_surface_t *ms = cairo_image_surface_create_for_data(
+        m->cov + (size_t)m->jmin * (size_t)m->stride, CAIRO_FORMAT_A8, m->w,
+        m->jmax - m->jmin + 1, m->stride);
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_mask_surface(cr, ms, m->x0, m->y0 + m->jmin);
+    cairo_restore(cr);
+    cairo_surface_destroy(ms);
+}
+
 static orgfig_status
 line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -549,6 +605,24 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_set_line_cap(cr, p->dash ? CAIRO_LINE_CAP_BUTT : CAIRO_LINE_CAP_ROUND);
         orgfig_set_dash(cr, p->dash, lw);
+        /* Solid lines into an image are rasterized into a coverage mask
+         * (lineraster.h) and composited once; dashes and vector output
+         * keep cairo's stroker. */
+        orgfig_lmask mask;
+        bool raster = orgfig_line_raster && dc->pixels != NULL && p->dash == 0 &&
+                      lw * dc->scale >= ORGFIG_RASTER_MIN_WIDTH;
+        if (raster) {
+            double s = dc->scale;
+            int cx0 = (int)fmax(0, floor(dc->box.x * s)),
+                cy0 = (int)fmax(0, floor(dc->box.y * s)),
+                cx1 = (int)fmin(dc->dev_w, ceil((dc->box.x + dc->box.w) * s)),
+                cy1 = (int)fmin(dc->dev_h, ceil((dc->box.y + dc->box.h) * s));
+            if (orgfig_lmask_init(&mask, &a->fig->meter, cx0, cy0, cx1, cy1, lw * s,
+                                  err) != ORGFIG_OK)
+                return err->status;
+            b.mask = &mask;
+            b.s = s;
+        }
         bool sorted = xc == NULL;
         if (xc) {
             orgfig_column_summary(xc);
@@ -560,6 +634,8 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             if (dc->my.log) {
                 emit_m4(&b, a, dc); /* values <= 0 must break the line, not be extremes */
             } else if (emit_m4_shared(&b, a, dc, err) != ORGFIG_OK) {
+                if (raster)
+                    orgfig_lmask_free(&mask);
                 cairo_new_path(cr);
                 return err->status;
             }
@@ -567,10 +643,17 @@ line_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
             emit_full(&b, a, dc, p->step);
         }
         if (b.quit || orgfig_draw_poll(dc, b.n % CHUNK, err) != ORGFIG_OK) {
+            if (raster)
+                orgfig_lmask_free(&mask);
             cairo_new_path(cr);
             return err->status;
         }
-        cairo_stroke(cr);
+        if (raster) {
+            composite_mask(cr, &mask);
+            orgfig_lmask_free(&mask);
+        } else {
+            cairo_stroke(cr);
+        }
         orgfig_set_dash(cr, 0, lw);
     }
     if (p->marker != ORGFIG_MARKER_NONE) {

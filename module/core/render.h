@@ -132,6 +132,9 @@ extern size_t orgfig_scatter_sprite_min;
 /* plot_line.c: false turns the M4 decimation of large sorted lines off
  * (tests compare both). */
 extern bool orgfig_line_decimate;
+/* Solid lines into images through lineraster.h (true) or cairo's stroker
+ * (false, for tests comparing the two). */
+extern bool orgfig_line_raster;
 
 /* Pixel access for stamping into a PNG target (dc->pixels != NULL). */
 void orgfig_draw_pixels_begin(orgfig_draw_ctx *dc);
