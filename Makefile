@@ -12,7 +12,7 @@ WARN      = -Wall -Wextra -Wshadow -Wvla -Wformat=2
 CSTD      = -std=c11 -D_GNU_SOURCE
 OPT      ?= -O2 -g
 CFLAGS_PKG = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS_PKG   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LIBS_PKG   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CORE_SRC  = $(sort $(wildcard module/core/*.c))
 CORE_HDR  = $(wildcard module/core/*.h)
 ADAPTER   = module/orgfig-module.c

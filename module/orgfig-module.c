@@ -29,6 +29,10 @@
  *    call lives in a `scratch' list freed on every exit path.
  * 7. emacs_module_init is idempotent: a second load re-provides the feature
  *    and rebinds the functions but creates no new global references.
+ * 8. Emacs is only ever called from the thread that called us.  The core's
+ *    one use of threads (core/png.c deflating a large image in bands)
+ *    starts them with every signal blocked, gives them no Emacs state and
+ *    no allocator work, and joins them before orgfig_png_encode returns.
  */
 #include <emacs-module.h>
 

@@ -38,7 +38,7 @@ pkgs=${ORGFIG_PKGS:-cairo libpng}
 # shellcheck disable=SC2086
 pkg_cflags=$(pkg-config --cflags $pkgs)
 # shellcheck disable=SC2086
-pkg_libs="$(pkg-config --libs $pkgs) -lm"
+pkg_libs="$(pkg-config --libs $pkgs) -lm -pthread"
 core_src=$(ls module/core/*.c | sort)
 
 # Sanitizer settings shared by both runs.  allocator_may_return_null makes

@@ -1,7 +1,10 @@
 /* plot_line.c - orgfig-line, and the marker and dash helpers other kinds use.
  *
- * The whole polyline is one cairo path stroked once with round joins, so
- * dashes and translucency look right across segments.  NaN (and, on log
+ * The whole polyline is drawn in one go with round joins, so dashes and
+ * translucency look right across segments: solid lines into an image
+ * (PNG) at least ORGFIG_RASTER_MIN_WIDTH device pixels wide as one
+ * coverage mask (lineraster.h) composited once, everything else as one
+ * cairo path stroked once.  NaN (and, on log
  * axes, values <= 0, and infinities) split the line into pieces.  Segments
  * are clipped (Liang-Barsky) to the axes box grown by a wide margin before
  * they reach cairo, whose fixed-point coordinates would wrap far outside.

@@ -357,9 +357,28 @@ sample_rows(int height, int period)
 
 /* Everything that may longjmp.  FILTER is libpng's filter mask.  Returns
  * false after a libpng error (the reason is in the context's err). */
+/* One horizontal band of the image, filtered and deflated on its own
+ * (see encode_parallel). */
+typedef struct part {
+    const plan *pl;
+    int y0, y1;         /* its rows */
+    int filter;         /* PNG_FILTER_NONE or PNG_FILTER_UP */
+    bool last;          /* the band that ends the zlib stream */
+    unsigned char *raw; /* BATCH rows of rowbytes + 1: filter byte + row */
+    int batch;
+    unsigned char *rows; /* 2 * rowbytes: the current and the previous row */
+    z_stream zs;         /* set up (and its memory allocated) by the caller */
+    bool zs_ready;
+    unsigned char *out; /* cap bytes: LEAD reserved, the deflate output, TAIL */
+    size_t cap, len;    /* LEN: the bytes used, LEAD included */
+    uLong adler;        /* adler32 of RAW */
+    bool ok;
+} part;
+
 static bool
 write_png(png_structp png, png_infop info, const plan *pl, int period, int height,
-          int filter, int level, int strategy, unsigned char *row)
+          int filter, int level, int strategy, unsigned char *row, const part *parts,
+          int nparts)
 {
     if (setjmp(png_jmpbuf(png)))
         return false;
@@ -385,6 +404,15 @@ write_png(png_structp png, png_infop info, const plan *pl, int period, int heigh
     /* Larger IDAT chunks mean fewer callbacks and chunk headers. */
     png_set_compression_buffer_size(png, 65536);
     png_write_info(png, info);
+    if (nparts > 0) {
+        /* The zlib stream is already made: one IDAT chunk per band (chunk
+         * boundaries are arbitrary in PNG), then IEND.  png_write_end
+         * would refuse, as libpng wrote no IDAT itself. */
+        for (int k = 0; k < nparts; k++)
+            png_write_chunk(png, (png_const_bytep) "IDAT", parts[k].out, parts[k].len);
+        png_write_chunk(png, (png_const_bytep) "IEND", NULL, 0);
+        return true;
+    }
     for (int y = 0; y < pl->height; y++) {
         if (period > 0 && y % period >= TRIAL_BAND)
             continue;
@@ -426,12 +454,241 @@ encode_plan(const plan *pl, int period, int filter, int level, int strategy, png
         png_set_write_fn(png, ctx, png_ctx_write, png_ctx_flush);
         ok = write_png(png, info, pl, period,
                        period > 0 ? sample_rows(pl->height, period) : pl->height, filter,
-                       level, strategy, row);
+                       level, strategy, row, NULL, 0);
     }
     if (png != NULL)
         png_destroy_write_struct(&png, info ? &info : NULL);
     orgfig_free(row);
     return ok;
+}
+
+/* ---- Parallel deflate ----
+ *
+ * zlib deflates at a few hundred MB/s, so on an 800x600 plot it takes
+ * most of a render's time.  Images of at least PAR_MIN raw bytes are cut
+ * into orgfig_png_threads horizontal bands which are filtered and
+ * deflated at the same time, each band a raw deflate stream; all but the
+ * last end with a sync flush (an empty stored block, so the next band's
+ * blocks follow on a byte boundary) and the last with the final block.
+ * Their concatenation behind a zlib header, with the adler32 of all the
+ * filtered rows (adler32_combine of the bands') after it, is one valid
+ * zlib stream: the same pixels, a few bytes larger (no match may reach
+ * back across a band's start).  UP on a band's first row uses the image
+ * row above it, as in one stream.
+ *
+ * Threads: every allocation (the bands' buffers, zlib's state through
+ * deflateInit2, which allocates all deflate needs) happens before the
+ * threads start and is freed after they are joined, on the calling
+ * thread, so the allocator is never entered concurrently.  The threads
+ * only read the pixels and write their own band's buffers; they block
+ * every signal, so the host (Emacs) keeps receiving its signals on its
+ * own thread.  If a thread cannot be started its band runs on the calling
+ * thread. */
+#include <pthread.h>
+#include <signal.h>
+
+int orgfig_png_threads = 2;
+
+#define PAR_MIN ((size_t)256 * 1024)        /* raw bytes: below, one stream */
+#define PAR_MAX ((size_t)256 * 1024 * 1024) /* raw bytes: above, one stream */
+#define PAR_BANDS 8
+#define ZLIB_LEAD 2 /* the zlib header, in the first band's output */
+#define ZLIB_TAIL 4 /* the adler32, after the last band's output */
+
+static voidpf
+zs_alloc(voidpf opaque, uInt items, uInt size)
+{
+    return orgfig_alloc_array(NULL, items, size, false, "PNG deflate state",
+                              (orgfig_err *)opaque);
+}
+
+static void
+zs_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    orgfig_free(p);
+}
+
+/* Filter and deflate band P (runs on any thread; allocates nothing):
+ * rows are filtered into RAW a batch at a time and fed to deflate. */
+static void *
+part_run(void *arg)
+{
+    part *p = arg;
+    const plan *pl = p->pl;
+    size_t rb = pl->rowbytes;
+    unsigned char *cur = p->rows, *prev = p->rows + rb;
+    if (p->filter == PNG_FILTER_UP && p->y0 > 0)
+        convert_row(pl, p->y0 - 1, prev);
+    else
+        memset(prev, 0, rb); /* PNG: the row above the first is zeros */
+    size_t lead = p->y0 == 0 ? ZLIB_LEAD : 0, tail = p->last ? ZLIB_TAIL : 0;
+    p->zs.next_out = p->out + lead;
+    p->zs.avail_out = (uInt)(p->cap - lead - tail);
+    p->adler = adler32(0, NULL, 0);
+    p->ok = true;
+    for (int y = p->y0; y < p->y1 && p->ok; y += p->batch) {
+        int n = p->y1 - y < p->batch ? p->y1 - y : p->batch;
+        unsigned char *dst = p->raw;
+        for (int k = 0; k < n; k++, dst += rb + 1) {
+            if (p->filter == PNG_FILTER_UP) {
+                convert_row(pl, y + k, cur);
+                dst[0] = 2; /* UP */
+                for (size_t i = 0; i < rb; i++)
+                    dst[1 + i] = (unsigned char)(cur[i] - prev[i]);
+                unsigned char *t = cur;
+                cur = prev;
+                prev = t;
+            } else {
+                dst[0] = 0; /* NONE */
+                convert_row(pl, y + k, dst + 1);
+            }
+        }
+        uInt len = (uInt)((size_t)n * (rb + 1));
+        p->adler = adler32(p->adler, p->raw, len);
+        p->zs.next_in = p->raw;
+        p->zs.avail_in = len;
+        /* The output has room for the whole band (deflateBound), so
+         * deflate takes all the input at once. */
+        p->ok = deflate(&p->zs, Z_NO_FLUSH) == Z_OK && p->zs.avail_in == 0;
+    }
+    if (p->ok) {
+        int r = deflate(&p->zs, p->last ? Z_FINISH : Z_SYNC_FLUSH);
+        /* A sync flush that filled the output might have more to give. */
+        p->ok = p->last ? r == Z_STREAM_END : r == Z_OK && p->zs.avail_out > 0;
+    }
+    p->len = p->cap - tail - p->zs.avail_out;
+    return NULL;
+}
+
+/* Start band P on a new thread with every signal blocked; false when the
+ * thread could not be started. */
+static bool
+part_start(part *p, pthread_t *tid)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+        return false;
+    bool started = pthread_create(tid, NULL, part_run, p) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return started;
+}
+
+/* Write the image PL describes with FILTER (NONE or UP) in NBANDS bands
+ * deflated in parallel, into CTX's output.  False after any failure (the
+ * reason is in CTX's err). */
+static bool
+encode_parallel(const plan *pl, int nbands, int filter, int level, int strategy,
+                png_ctx *ctx)
+{
+    part parts[PAR_BANDS];
+    memset(parts, 0, sizeof parts);
+    size_t rb = pl->rowbytes;
+    bool ok = true;
+    for (int k = 0; k < nbands && ok; k++) {
+        part *p = &parts[k];
+        p->pl = pl;
+        p->y0 = (int)((long long)pl->height * k / nbands);
+        p->y1 = (int)((long long)pl->height * (k + 1) / nbands);
+        p->filter = filter;
+        p->last = k == nbands - 1;
+        /* The image is at most PAR_MAX raw bytes here: no overflow.  Rows
+         * go to deflate in batches of about 64 KB. */
+        size_t rawlen = (size_t)(p->y1 - p->y0) * (rb + 1);
+        size_t batch = 65536 / (rb + 1);
+        p->batch = batch < 1                         ? 1
+                   : batch > (size_t)(p->y1 - p->y0) ? p->y1 - p->y0
+                                                     : (int)batch;
+        p->raw = orgfig_alloc_array(NULL, (size_t)p->batch, rb + 1, false, "PNG rows",
+                                    &ctx->e);
+        p->rows =
+            p->raw ? orgfig_alloc_array(NULL, rb, 2, false, "PNG rows", &ctx->e) : NULL;
+        p->zs.zalloc = zs_alloc;
+        p->zs.zfree = zs_free;
+        p->zs.opaque = &ctx->e;
+        if (p->rows == NULL) {
+            ok = false;
+        } else if (deflateInit2(&p->zs, level, Z_DEFLATED, -15, 8, strategy) != Z_OK) {
+            if (ctx->e.status == ORGFIG_OK)
+                orgfig_fail(&ctx->e, ORGFIG_E_ENCODE,
+                            "PNG encoding: deflate failed to start");
+            ok = false;
+        } else {
+            p->zs_ready = true;
+            /* deflateBound covers a finished stream; a sync flush adds
+             * at most an empty stored block and a partial byte. */
+            p->cap = deflateBound(&p->zs, (uLong)rawlen) + 16 + ZLIB_LEAD + ZLIB_TAIL;
+            p->out = orgfig_alloc(NULL, p->cap, "PNG compressed rows", &ctx->e);
+            ok = p->out != NULL;
+        }
+    }
+    if (ok) {
+        pthread_t tid[PAR_BANDS];
+        bool started[PAR_BANDS] = {false};
+        for (int k = 0; k < nbands - 1; k++)
+            started[k] = part_start(&parts[k], &tid[k]);
+        for (int k = 0; k < nbands; k++)
+            if (k == nbands - 1 || !started[k])
+                part_run(&parts[k]);
+        for (int k = 0; k < nbands - 1; k++)
+            if (started[k])
+                pthread_join(tid[k], NULL);
+        for (int k = 0; k < nbands && ok; k++)
+            ok = parts[k].ok;
+        if (!ok)
+            orgfig_fail(&ctx->e, ORGFIG_E_ENCODE, "PNG encoding: deflate failed");
+    }
+    if (ok) {
+        /* zlib header: deflate with a 32 KB window, the level class, and
+         * the check bits making the 16-bit header a multiple of 31. */
+        unsigned flevel = level <= 1 ? 0 : level <= 5 ? 1 : level == 6 ? 2 : 3;
+        unsigned hdr = 0x7800u | flevel << 6;
+        hdr += (31 - hdr % 31) % 31;
+        parts[0].out[0] = (unsigned char)(hdr >> 8);
+        parts[0].out[1] = (unsigned char)hdr;
+        uLong adler = parts[0].adler;
+        for (int k = 1; k < nbands; k++)
+            adler = adler32_combine(
+                adler, parts[k].adler,
+                (z_off_t)((size_t)(parts[k].y1 - parts[k].y0) * (rb + 1)));
+        part *t = &parts[nbands - 1];
+        for (int i = 0; i < 4; i++)
+            t->out[t->len++] = (unsigned char)(adler >> (24 - 8 * i));
+        png_structp png =
+            png_create_write_struct_2(PNG_LIBPNG_VER_STRING, ctx, png_ctx_error,
+                                      png_ctx_warning, ctx, png_ctx_malloc, png_ctx_free);
+        png_infop info = png ? png_create_info_struct(png) : NULL;
+        ok = false;
+        if (info != NULL) {
+            png_set_write_fn(png, ctx, png_ctx_write, png_ctx_flush);
+            ok = write_png(png, info, pl, 0, pl->height, filter, level, strategy, NULL,
+                           parts, nbands);
+        }
+        if (png != NULL)
+            png_destroy_write_struct(&png, info ? &info : NULL);
+    }
+    for (int k = 0; k < nbands; k++) {
+        if (parts[k].zs_ready)
+            deflateEnd(&parts[k].zs);
+        orgfig_free(parts[k].out);
+        orgfig_free(parts[k].rows);
+        orgfig_free(parts[k].raw);
+    }
+    return ok;
+}
+
+/* How many bands to deflate an image of PL in with FILTER: 1 (one
+ * stream, through libpng) unless the image is large enough to gain. */
+static int
+bands_for(const plan *pl, int filter)
+{
+    int n = orgfig_png_threads < PAR_BANDS ? orgfig_png_threads : PAR_BANDS;
+    size_t raw = (size_t)pl->height * (pl->rowbytes + 1); /* < 2^32 * 2^17 */
+    if (n < 2 || (filter != PNG_FILTER_NONE && filter != PNG_FILTER_UP) ||
+        raw < PAR_MIN || raw > PAR_MAX || pl->height < 2 * n)
+        return 1;
+    return n;
 }
 
 orgfig_status
@@ -524,8 +781,12 @@ orgfig_png_encode(const unsigned char *pixels, int width, int height, int stride
             ctx.e = trial.e;
         }
     }
-    if (ok)
-        ok = encode_plan(&pl, 0, filter, level, opts->strategy, &ctx);
+    if (ok) {
+        int nbands = bands_for(&pl, filter);
+        ok = nbands > 1
+                 ? encode_parallel(&pl, nbands, filter, level, opts->strategy, &ctx)
+                 : encode_plan(&pl, 0, filter, level, opts->strategy, &ctx);
+    }
     orgfig_free(pal);
     if (ok)
         return ORGFIG_OK;

@@ -28,6 +28,10 @@ typedef struct orgfig_png_opts {
     int strategy; /* zlib strategy (Z_DEFAULT_STRATEGY, Z_RLE, ...) */
 } orgfig_png_opts;
 
+/* Threads deflating one large image at once (default 2; 1 encodes with
+ * one zlib stream through libpng).  See png.c, "Parallel deflate". */
+extern int orgfig_png_threads;
+
 /* Tuned presets: FAST for on-screen display, SMALL for files on disk. */
 extern const orgfig_png_opts orgfig_png_fast;
 extern const orgfig_png_opts orgfig_png_small;

@@ -640,3 +640,91 @@ TEST(png_tiny_images_round_trip)
             cairo_surface_destroy(s);
         }
 }
+
+/* The number of chunks of TYPE in the PNG at DATA. */
+static int
+chunk_count(const unsigned char *data, size_t len, const char *type)
+{
+    size_t at = 8;
+    int n = 0;
+    while (at + 12 <= len) {
+        unsigned long k = (unsigned long)data[at] << 24 |
+                          (unsigned long)data[at + 1] << 16 |
+                          (unsigned long)data[at + 2] << 8 | data[at + 3];
+        n += memcmp(data + at + 4, type, 4) == 0;
+        at += 12 + k;
+    }
+    return n;
+}
+
+TEST(png_parallel_bands_decode_to_the_same_pixels)
+{
+    /* Large images are deflated in bands on several threads (png.c,
+     * "Parallel deflate"): an RGB line plot, a noisy heatmap (RGB), an
+     * indexed image and a translucent (RGBA) one, with both presets, in
+     * 1, 2, 3 and 8 bands, must decode (libpng checks the zlib stream's
+     * adler32) to exactly the pixels of the one-stream encoding, which the
+     * other tests check against the source; with N > 1 threads each band
+     * is its own IDAT chunk. */
+    cairo_surface_t *imgs[] = {draw_line_plot(), draw_noisy_heatmap(),
+                               draw_n_colors(800, 600, 200), draw_translucent(600, 400)};
+    const orgfig_png_opts *presets[] = {&orgfig_png_fast, &orgfig_png_small};
+    int saved = orgfig_png_threads;
+    for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 2; k++) {
+            unsigned char *ref = NULL;
+            png_image rimg;
+            static const int threads[] = {1, 2, 3, 8};
+            for (int t = 0; t < 4; t++) {
+                orgfig_png_threads = threads[t];
+                orgfig_err err = ORGFIG_ERR_INIT;
+                orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+                REQUIRE(encode_surface(imgs[i], presets[k], &out, &err) == ORGFIG_OK);
+                if (threads[t] > 1)
+                    CHECK(chunk_count(out.data, out.len, "IDAT") == threads[t]);
+                CHECK(chunk_count(out.data, out.len, "IEND") == 1);
+                png_image img;
+                unsigned char *px = NULL;
+                bool ok = decode(out.data, out.len, &img, PNG_FORMAT_RGBA, &px);
+                CHECK(ok);
+                if (ok && t == 0) {
+                    ref = px;
+                    rimg = img;
+                    px = NULL;
+                } else if (ok && ref) {
+                    CHECK(img.width == rimg.width && img.height == rimg.height &&
+                          img.format == rimg.format);
+                    CHECK(memcmp(px, ref, PNG_IMAGE_SIZE(img)) == 0);
+                }
+                free(px);
+                orgfig_buf_free(&out);
+            }
+            free(ref);
+        }
+        if (i < 2) {
+            orgfig_png_threads = 2;
+            orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+            orgfig_err err = ORGFIG_ERR_INIT;
+            REQUIRE(encode_surface(imgs[i], NULL, &out, &err) == ORGFIG_OK);
+            CHECK(rgb_mismatches(imgs[i], &out) == 0);
+            orgfig_buf_free(&out);
+        }
+        cairo_surface_destroy(imgs[i]);
+    }
+    orgfig_png_threads = saved;
+}
+
+TEST(png_parallel_fault_injection_every_allocation)
+{
+    /* The bands' buffers and zlib states are allocated before the threads
+     * start: failing each allocation in turn reports ORGFIG_E_NOMEM and
+     * frees everything (fault_every_allocation checks both). */
+    int saved = orgfig_png_threads;
+    orgfig_png_threads = 2;
+    cairo_surface_t *s = draw_line_plot();
+    /* Colour table, 2 trial encodings, then per band rows + row pair +
+     * zlib state (4 blocks) + output, and the final libpng structs. */
+    CHECK(fault_every_allocation(s, &orgfig_png_fast) >= 15);
+    cairo_surface_destroy(s);
+    orgfig_png_threads = saved;
+}
