@@ -7,11 +7,17 @@
  *    per 1/8-pixel sub-pixel offset (64 in all), then composited with
  *    premultiplied OVER at each point's position rounded to 1/8 device
  *    pixel, inside the axes box.  That moves a marker by at most 1/16
- *    pixel; tests compare the result with cairo's own drawing;
+ *    pixel; tests compare the result with cairo's own drawing.  With
+ *    many points, orgfig_scatter_threads threads stamp at once, each
+ *    into its own horizontal band of the image (stamp_bands), which
+ *    leaves exactly the image one thread would;
  *  - :density t: points are counted per device pixel in a uint32 grid and
  *    the log-scaled counts are painted once through the colormap.
  * Both fast paths touch each point once and allocate nothing per point. */
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -21,6 +27,9 @@
 #include "render.h"
 
 size_t orgfig_scatter_sprite_min = 5000;
+int orgfig_scatter_threads = 2;
+size_t orgfig_scatter_thread_min = 100000;
+#define SCATTER_MAX_BANDS 8
 
 #define PHASES 8
 
@@ -407,6 +416,153 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
     }
 }
 
+/* Stamping the points of one horizontal band of the image: the sprites,
+ * colours and map, and the band's clip rectangle. */
+typedef struct band {
+    const orgfig_artist *a;
+    const scatter_priv *p;
+    orgfig_draw_ctx *dc; /* read only, except the calling thread's polls */
+    const sprite *sp;
+    const uint32_t *words;
+    const unsigned char *mask;
+    uint32_t sag, srb;
+    orgfig_rgba base;
+    bool percolor;
+    int half;
+    int cx0, cy0, cx1, cy1;
+    double s;
+    /* Worker bands only: the flag the calling thread raises to stop it. */
+    atomic_bool *stop;
+    size_t done; /* points handled */
+} band;
+
+/* Stamp points [I0, I1) into band B's rows, in order. */
+static void
+stamp_points(band *b, size_t i0, size_t i1)
+{
+    const orgfig_artist *a = b->a;
+    const orgfig_draw_ctx *dc = b->dc;
+    orgfig_column *x = a->cols[0], *y = a->cols[1];
+    int half = b->half;
+    double s = b->s;
+    uint32_t sag = b->sag, srb = b->srb;
+    /* Points whose cell cannot reach the band are skipped at once. */
+    double lox = b->cx0 - half - 1, hix = b->cx1 + half + 1, loy = b->cy0 - half - 1,
+           hiy = b->cy1 + half + 1;
+    /* Float64 data on linear axes is read directly; anything else goes
+     * through the column and the map (non-finite values fail the range
+     * test below either way, as NaN compares false). */
+    bool fast =
+        !dc->mx.log && !dc->my.log && x->dtype == ORGFIG_F64 && y->dtype == ORGFIG_F64;
+    const double *X = x->data, *Y = y->data;
+    double kx = dc->mx.k, ox = dc->mx.off, ky = dc->my.k, oy = dc->my.off;
+    for (size_t i = i0; i < i1; i++) {
+        double px, py;
+        if (fast) {
+            /* The same arithmetic as orgfig_map_apply, so the same pixels. */
+            px = (ox + kx * X[i]) * s;
+            py = (oy + ky * Y[i]) * s;
+        } else {
+            double xv = orgfig_column_get(x, i), yv = orgfig_column_get(y, i);
+            if (!ok(xv, dc->mx.log) || !ok(yv, dc->my.log))
+                continue;
+            px = orgfig_map_apply(&dc->mx, xv) * s;
+            py = orgfig_map_apply(&dc->my, yv) * s;
+        }
+        if (!(px > lox && px < hix && py > loy && py < hiy))
+            continue;
+        /* Nearest 1/8 pixel, carrying into the whole part (px is
+         * bounded here, so a cast with a correction is floor). */
+        long qx = (long)(px * PHASES + 0.5), qy = (long)(py * PHASES + 0.5);
+        qx -= px * PHASES + 0.5 < (double)qx;
+        qy -= py * PHASES + 0.5 < (double)qy;
+        long wx = qx >= 0 ? qx / PHASES : -((-qx + PHASES - 1) / PHASES);
+        long wy = qy >= 0 ? qy / PHASES : -((-qy + PHASES - 1) / PHASES);
+        int ph = (int)(qy - wy * PHASES) * PHASES + (int)(qx - wx * PHASES);
+        if (b->percolor) {
+            orgfig_rgba c = point_color(a, b->p, i, b->base);
+            if (!(c.a > 0))
+                continue;
+            color_lanes(c, &sag, &srb);
+        }
+        stamp(dc, &b->sp[ph], b->words, b->mask, sag, srb, (int)wx - half, (int)wy - half,
+              b->cx0, b->cy0, b->cx1, b->cy1);
+    }
+    b->done = i1;
+}
+
+#define STAMP_CHUNK 65536
+
+/* A worker band: all the points, a chunk at a time, until done or told
+ * to stop. */
+static void *
+band_run(void *arg)
+{
+    band *b = arg;
+    size_t n = b->a->cols[0]->n;
+    for (size_t i = 0; i < n; i += STAMP_CHUNK) {
+        if (atomic_load_explicit(b->stop, memory_order_relaxed))
+            break;
+        stamp_points(b, i, n - i < STAMP_CHUNK ? n : i + STAMP_CHUNK);
+    }
+    return NULL;
+}
+
+/* Stamp every point of JOB (whose clip is the whole axes box), on
+ * orgfig_scatter_threads threads when there are enough points: each
+ * thread owns a horizontal band of the image and stamps, in order, the
+ * points whose sprite reaches it, so every pixel sees the same stamps in
+ * the same order as with one thread and the image is identical.  Only
+ * the calling thread polls (the poll may call into the host); a quit
+ * stops the workers at their next chunk.  Workers start with every
+ * signal blocked and allocate nothing. */
+static orgfig_status
+stamp_bands(band *job, orgfig_err *err)
+{
+    size_t n = job->a->cols[0]->n;
+    int rows = job->cy1 - job->cy0;
+    int nb = orgfig_scatter_threads < SCATTER_MAX_BANDS ? orgfig_scatter_threads
+                                                        : SCATTER_MAX_BANDS;
+    if (nb < 1 || n < orgfig_scatter_thread_min || rows < 8 * nb)
+        nb = 1;
+    band bands[SCATTER_MAX_BANDS];
+    pthread_t tid[SCATTER_MAX_BANDS];
+    bool started[SCATTER_MAX_BANDS] = {false};
+    atomic_bool stop;
+    atomic_init(&stop, false);
+    for (int k = 0; k < nb; k++) {
+        bands[k] = *job;
+        bands[k].cy0 = job->cy0 + (int)((long long)rows * k / nb);
+        bands[k].cy1 = job->cy0 + (int)((long long)rows * (k + 1) / nb);
+        bands[k].stop = &stop;
+    }
+    /* Bands 1..nb-1 on workers; band 0 here, with the polls. */
+    for (int k = 1; k < nb; k++) {
+        sigset_t all, old;
+        sigfillset(&all);
+        if (pthread_sigmask(SIG_SETMASK, &all, &old) == 0) {
+            started[k] = pthread_create(&tid[k], NULL, band_run, &bands[k]) == 0;
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+        }
+    }
+    orgfig_status st = ORGFIG_OK;
+    for (size_t i = 0; i < n && st == ORGFIG_OK; i += STAMP_CHUNK) {
+        size_t i1 = n - i < STAMP_CHUNK ? n : i + STAMP_CHUNK;
+        stamp_points(&bands[0], i, i1);
+        for (int k = 1; k < nb; k++)
+            if (!started[k])
+                stamp_points(&bands[k], i, i1); /* no thread: here */
+        if (i1 < n || n >= STAMP_CHUNK)
+            st = orgfig_draw_poll(job->dc, i1 - i, err);
+    }
+    if (st != ORGFIG_OK)
+        atomic_store(&stop, true);
+    for (int k = 1; k < nb; k++)
+        if (started[k])
+            pthread_join(tid[k], NULL);
+    return st;
+}
+
 /* Render the PHASES x PHASES coverage masks of the marker (one per
  * 1/8-pixel offset) into MASK, SIDE x SIDE each at MSTRIDE. */
 static orgfig_status
@@ -443,7 +599,6 @@ static orgfig_status
 draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
     const scatter_priv *p = a->priv;
-    orgfig_column *x = a->cols[0], *y = a->cols[1];
     double s = dc->scale;
     double d = diameter_px(p, a, 0) * s; /* device pixels */
     int half = (int)ceil(d / 2 + 2);
@@ -508,52 +663,24 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     }
     int cx0, cy0, cx1, cy1;
     device_clip(dc, &cx0, &cy0, &cx1, &cy1);
-    /* Points whose cell cannot reach the clip box are skipped at once. */
-    double lox = cx0 - half - 1, hix = cx1 + half + 1, loy = cy0 - half - 1,
-           hiy = cy1 + half + 1;
-    /* Float64 data on linear axes is read directly; anything else goes
-     * through the column and the map (non-finite values fail the range
-     * test below either way, as NaN compares false). */
-    bool fast =
-        !dc->mx.log && !dc->my.log && x->dtype == ORGFIG_F64 && y->dtype == ORGFIG_F64;
-    const double *X = x->data, *Y = y->data;
-    double kx = dc->mx.k, ox = dc->mx.off, ky = dc->my.k, oy = dc->my.off;
+    band job = {.a = a,
+                .p = p,
+                .dc = dc,
+                .sp = sp,
+                .words = words,
+                .mask = mask,
+                .sag = sag,
+                .srb = srb,
+                .base = base,
+                .percolor = percolor,
+                .half = half,
+                .cx0 = cx0,
+                .cy0 = cy0,
+                .cx1 = cx1,
+                .cy1 = cy1,
+                .s = s};
     orgfig_draw_pixels_begin(dc);
-    orgfig_status st = ORGFIG_OK;
-    for (size_t i = 0; i < x->n; i++) {
-        if ((i & 65535) == 65535 && (st = orgfig_draw_poll(dc, 65536, err)) != ORGFIG_OK)
-            break;
-        double px, py;
-        if (fast) {
-            /* The same arithmetic as orgfig_map_apply, so the same pixels. */
-            px = (ox + kx * X[i]) * s;
-            py = (oy + ky * Y[i]) * s;
-        } else {
-            double xv = orgfig_column_get(x, i), yv = orgfig_column_get(y, i);
-            if (!ok(xv, dc->mx.log) || !ok(yv, dc->my.log))
-                continue;
-            px = orgfig_map_apply(&dc->mx, xv) * s;
-            py = orgfig_map_apply(&dc->my, yv) * s;
-        }
-        if (!(px > lox && px < hix && py > loy && py < hiy))
-            continue;
-        /* Nearest 1/8 pixel, carrying into the whole part (px is
-         * bounded here, so a cast with a correction is floor). */
-        long qx = (long)(px * PHASES + 0.5), qy = (long)(py * PHASES + 0.5);
-        qx -= px * PHASES + 0.5 < (double)qx;
-        qy -= py * PHASES + 0.5 < (double)qy;
-        long wx = qx >= 0 ? qx / PHASES : -((-qx + PHASES - 1) / PHASES);
-        long wy = qy >= 0 ? qy / PHASES : -((-qy + PHASES - 1) / PHASES);
-        int ph = (int)(qy - wy * PHASES) * PHASES + (int)(qx - wx * PHASES);
-        if (percolor) {
-            orgfig_rgba c = point_color(a, p, i, base);
-            if (!(c.a > 0))
-                continue;
-            color_lanes(c, &sag, &srb);
-        }
-        stamp(dc, &sp[ph], words, mask, sag, srb, (int)wx - half, (int)wy - half, cx0,
-              cy0, cx1, cy1);
-    }
+    orgfig_status st = stamp_bands(&job, err);
     orgfig_draw_pixels_end(dc);
     orgfig_free(words);
     orgfig_free(mask);

@@ -129,6 +129,11 @@ void orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f,
 /* plot_scatter.c: PNG scatters with more points than this stamp sprites
  * instead of drawing cairo paths (a variable so tests can compare both). */
 extern size_t orgfig_scatter_sprite_min;
+/* plot_scatter.c: threads stamping sprites at once (each owns a band of
+ * the image; the image is the same as with 1), used from this many
+ * points on. */
+extern int orgfig_scatter_threads;
+extern size_t orgfig_scatter_thread_min;
 /* plot_line.c: false turns the M4 decimation of large sorted lines off
  * (tests compare both). */
 extern bool orgfig_line_decimate;

@@ -681,6 +681,87 @@ TEST(render_scatter_sprites_match_cairo)
     orgfig_column_unref(cy);
 }
 
+static int quit_polls;
+static bool
+quit_on_second_poll(void *ctx)
+{
+    (void)ctx;
+    return ++quit_polls == 2;
+}
+
+TEST(render_scatter_bands_are_identical_to_one_thread)
+{
+    /* 300000 translucent colormapped markers (normal, some outside the
+     * limits, a few NaN) stamped by 1, 2, 3 and 8 threads, each owning a
+     * band of rows: every pixel sees the same stamps in the same order, so
+     * the PNGs decode to identical pixels.  Then a quit during the
+     * threaded stamping fails cleanly and frees everything. */
+    size_t n = 300000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y),
+           *c = malloc(n * sizeof *c);
+    REQUIRE(x && y && c);
+    uint64_t r = 0x2545f4914f6cdd1dull;
+    for (size_t i = 0; i < n; i++) {
+        double u[3];
+        for (int k = 0; k < 3; k++) {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            u[k] = (double)(r >> 11) / 9007199254740992.0;
+        }
+        double rad = sqrt(-2 * log(u[0] + 1e-300));
+        x[i] = rad * cos(6.283185307179586 * u[1]);
+        y[i] = i % 10007 == 5 ? NAN : rad * sin(6.283185307179586 * u[1]);
+        c[i] = u[2];
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n), *cc = tb_column(c, n);
+    free(x);
+    free(y);
+    free(c);
+    int saved = orgfig_scatter_threads;
+    orgfig_figure *f = fig(500, 400, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_value a[] = {colv(cx), colv(cy)};
+    orgfig_prop p[] = {{"color", colv(cc)}, {"alpha", num(0.5)}, {"size", num(4)}};
+    CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
+    set_limits(f, -3, 3, -3, 3);
+    test_image one;
+    orgfig_scatter_threads = 1;
+    REQUIRE(render_png(f, &one));
+    static const int threads[] = {2, 3, 8};
+    for (int t = 0; t < 3; t++) {
+        orgfig_scatter_threads = threads[t];
+        test_image many;
+        REQUIRE(render_png(f, &many));
+        CHECK(many.w == one.w && many.h == one.h);
+        CHECK(memcmp(many.rgba, one.rgba, (size_t)one.w * (size_t)one.h * 4) == 0);
+        test_image_free(&many);
+    }
+    /* Not blank: the markers are there. */
+    long inked = 0;
+    for (int yy = 0; yy < one.h; yy++)
+        for (int xx = 0; xx < one.w; xx++)
+            inked += !test_px_near(&one, xx, yy, 255, 255, 255, 16);
+    CHECK(inked > (long)one.w * one.h / 10);
+    test_image_free(&one);
+    orgfig_scatter_threads = 2;
+    size_t held = orgfig_memory_stats().bytes;
+    quit_polls = 0;
+    orgfig_render_opts o = {ORGFIG_FORMAT_PNG,   -1,   false,
+                            quit_on_second_poll, NULL, NULL};
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    CHECK(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_E_QUIT);
+    CHECK(quit_polls == 2);
+    CHECK(out.len == 0 && out.data == NULL);
+    CHECK(orgfig_memory_stats().bytes == held);
+    orgfig_scatter_threads = saved;
+    orgfig_figure_free(f);
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+    orgfig_column_unref(cc);
+}
+
 /* Whether an inked pixel (far from white) of A has an inked pixel of B
  * within one pixel; returns the number of A's inked pixels that do not. */
 static long
