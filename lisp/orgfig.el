@@ -120,6 +120,23 @@ The limit is enforced in C: an allocation that would pass it signals
   :type '(choice (const :tag "No limit" nil) natnum)
   :set #'orgfig--set-memory-limit)
 
+(defun orgfig--set-render-threads (symbol value)
+  "Set SYMBOL to VALUE and pass the thread count to the module if loaded."
+  (unless (and (integerp value) (<= 1 value 8))
+    (user-error "`orgfig-render-threads' must be an integer from 1 to 8"))
+  (set-default symbol value)
+  (when (fboundp 'orgfig--mod-set-threads)
+    (orgfig--mod-set-threads value)))
+
+(defcustom orgfig-render-threads 2
+  "Threads a render may use at once, from 1 to 8.
+Large PNGs are compressed, and scatter plots of many points stamped, in
+this many horizontal bands at once; images are the same whatever the
+value.  1 keeps every render on Emacs's own thread.  The threads never
+touch Lisp and end before the render returns."
+  :type '(integer :tag "Threads (1-8)")
+  :set #'orgfig--set-render-threads)
+
 ;;;; Errors
 
 (define-error 'orgfig-error "orgfig error")
@@ -144,6 +161,7 @@ The limit is enforced in C: an allocation that would pass it signals
 (declare-function orgfig--mod-info "ext:orgfig-module.c" (fig))
 (declare-function orgfig--mod-memory "ext:orgfig-module.c" ())
 (declare-function orgfig--mod-set-limit "ext:orgfig-module.c" (bytes))
+(declare-function orgfig--mod-set-threads "ext:orgfig-module.c" (n))
 (declare-function orgfig--mod-reset-peak "ext:orgfig-module.c" ())
 (declare-function orgfig--mod-pack "ext:orgfig-module.c" (seq type))
 (declare-function orgfig--mod-column-p "ext:orgfig-module.c" (obj))
@@ -229,6 +247,7 @@ module is loaded."
       (unless (featurep 'orgfig-module)
         (module-load file))
       (orgfig--mod-set-limit orgfig-memory-limit)
+      (orgfig--mod-set-threads orgfig-render-threads)
       t)))
 
 (defun orgfig--ensure-module ()

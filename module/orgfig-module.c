@@ -921,6 +921,24 @@ Forgfig_set_limit(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
     return Qnil;
 }
 
+/* (orgfig--mod-set-threads N) */
+static emacs_value
+Forgfig_set_threads(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                    void *data UNUSED)
+{
+    intmax_t v = env->extract_integer(env, args[0]);
+    if (CHECK_EXIT(env))
+        return NULL;
+    if (v < 1 || v > ORGFIG_MAX_THREADS || !orgfig_render_set_threads((int)v)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "orgfig-render-threads must be an integer from 1 to %d",
+                 ORGFIG_MAX_THREADS);
+        signal_message(env, Qorgfig_invalid_data, msg, args[0]);
+        return NULL;
+    }
+    return Qnil;
+}
+
 /* (orgfig--mod-reset-peak) */
 static emacs_value
 Forgfig_reset_peak(emacs_env *env UNUSED, ptrdiff_t nargs UNUSED,
@@ -1548,6 +1566,8 @@ emacs_module_init(struct emacs_runtime *runtime)
           "Return a plist of orgfig's memory counters.\n\n(fn)");
     defun(env, "orgfig--mod-set-limit", 1, 1, Forgfig_set_limit,
           "Set the memory limit to BYTES (nil: none).\n\n(fn BYTES)");
+    defun(env, "orgfig--mod-set-threads", 1, 1, Forgfig_set_threads,
+          "Let renders use N threads (1 to 8).\n\n(fn N)");
     defun(env, "orgfig--mod-reset-peak", 0, 0, Forgfig_reset_peak,
           "Reset the peak byte count to the bytes held now.\n\n(fn)");
     defun(env, "orgfig--mod-pack", 2, 2, Forgfig_pack,

@@ -110,5 +110,12 @@ orgfig_status orgfig_figure_plot(orgfig_figure *f, orgfig_kind kind,
  * left empty and every temporary is freed. */
 orgfig_status orgfig_figure_render(orgfig_figure *f, const orgfig_render_opts *opts,
                                    orgfig_buf *out, orgfig_err *err);
+/* Threads a render may use (1..ORGFIG_MAX_THREADS; default 2): PNG
+ * deflate of large images and sprite stamping of large scatter plots run
+ * in that many bands at once.  Images do not depend on it.  Returns false
+ * (and changes nothing) when N is out of range. */
+#define ORGFIG_MAX_THREADS 8
+bool orgfig_render_set_threads(int n);
+int orgfig_render_threads(void);
 
 #endif

@@ -371,8 +371,9 @@ typedef struct part {
     bool zs_ready;
     unsigned char *out; /* cap bytes: LEAD reserved, the deflate output, TAIL */
     size_t cap, len;    /* LEN: the bytes used, LEAD included */
-    uLong adler;        /* adler32 of RAW */
+    uLong adler;        /* adler32 of the band's filtered rows */
     bool ok;
+    bool full; /* the output ran out of room: not an error, see the caller */
 } part;
 
 static bool
@@ -550,12 +551,15 @@ part_run(void *arg)
         p->zs.avail_in = len;
         /* The output has room for the whole band (deflateBound), so
          * deflate takes all the input at once. */
-        p->ok = deflate(&p->zs, Z_NO_FLUSH) == Z_OK && p->zs.avail_in == 0;
+        int r = deflate(&p->zs, Z_NO_FLUSH);
+        p->full = (r == Z_OK || r == Z_BUF_ERROR) && p->zs.avail_out == 0;
+        p->ok = r == Z_OK && p->zs.avail_in == 0 && !p->full;
     }
     if (p->ok) {
         int r = deflate(&p->zs, p->last ? Z_FINISH : Z_SYNC_FLUSH);
-        /* A sync flush that filled the output might have more to give. */
-        p->ok = p->last ? r == Z_STREAM_END : r == Z_OK && p->zs.avail_out > 0;
+        /* A flush that filled the output might have more to give. */
+        p->full = p->zs.avail_out == 0;
+        p->ok = !p->full && (p->last ? r == Z_STREAM_END : r == Z_OK);
     }
     p->len = p->cap - tail - p->zs.avail_out;
     return NULL;
@@ -577,11 +581,13 @@ part_start(part *p, pthread_t *tid)
 
 /* Write the image PL describes with FILTER (NONE or UP) in NBANDS bands
  * deflated in parallel, into CTX's output.  False after any failure (the
- * reason is in CTX's err). */
+ * reason is in CTX's err), or with *INCOMPRESSIBLE set and nothing
+ * written when a band did not fit in half its raw size. */
 static bool
 encode_parallel(const plan *pl, int nbands, int filter, int level, int strategy,
-                png_ctx *ctx)
+                png_ctx *ctx, bool *incompressible)
 {
+    *incompressible = false;
     part parts[PAR_BANDS];
     memset(parts, 0, sizeof parts);
     size_t rb = pl->rowbytes;
@@ -616,9 +622,11 @@ encode_parallel(const plan *pl, int nbands, int filter, int level, int strategy,
             ok = false;
         } else {
             p->zs_ready = true;
-            /* deflateBound covers a finished stream; a sync flush adds
-             * at most an empty stored block and a partial byte. */
-            p->cap = deflateBound(&p->zs, (uLong)rawlen) + 16 + ZLIB_LEAD + ZLIB_TAIL;
+            /* Room for the band compressed to half its size: plots
+             * compress far better, and a band that does not fit sends
+             * the whole image to the one-stream path (deflateBound's room
+             * for incompressible data would double the memory). */
+            p->cap = rawlen / 2 + 4096 + ZLIB_LEAD + ZLIB_TAIL;
             p->out = orgfig_alloc(NULL, p->cap, "PNG compressed rows", &ctx->e);
             ok = p->out != NULL;
         }
@@ -634,9 +642,11 @@ encode_parallel(const plan *pl, int nbands, int filter, int level, int strategy,
         for (int k = 0; k < nbands - 1; k++)
             if (started[k])
                 pthread_join(tid[k], NULL);
+        for (int k = 0; k < nbands; k++)
+            *incompressible |= parts[k].full;
         for (int k = 0; k < nbands && ok; k++)
             ok = parts[k].ok;
-        if (!ok)
+        if (!ok && !*incompressible)
             orgfig_fail(&ctx->e, ORGFIG_E_ENCODE, "PNG encoding: deflate failed");
     }
     if (ok) {
@@ -783,9 +793,13 @@ orgfig_png_encode(const unsigned char *pixels, int width, int height, int stride
     }
     if (ok) {
         int nbands = bands_for(&pl, filter);
-        ok = nbands > 1
-                 ? encode_parallel(&pl, nbands, filter, level, opts->strategy, &ctx)
-                 : encode_plan(&pl, 0, filter, level, opts->strategy, &ctx);
+        bool incompressible = false;
+        if (nbands > 1)
+            ok = encode_parallel(&pl, nbands, filter, level, opts->strategy, &ctx,
+                                 &incompressible);
+        /* A band that compressed to more than half its size: one stream. */
+        if (nbands == 1 || incompressible)
+            ok = encode_plan(&pl, 0, filter, level, opts->strategy, &ctx);
     }
     orgfig_free(pal);
     if (ok)

@@ -419,6 +419,22 @@ orgfig_figure_render(orgfig_figure *f, const orgfig_render_opts *opts, orgfig_bu
     return st;
 }
 
+bool
+orgfig_render_set_threads(int n)
+{
+    if (n < 1 || n > ORGFIG_MAX_THREADS)
+        return false;
+    orgfig_png_threads = n;
+    orgfig_scatter_threads = n;
+    return true;
+}
+
+int
+orgfig_render_threads(void)
+{
+    return orgfig_png_threads;
+}
+
 orgfig_status
 orgfig_figure_layout(orgfig_figure *f, orgfig_layout *L, orgfig_err *err)
 {

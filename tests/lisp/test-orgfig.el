@@ -202,6 +202,39 @@
     (should-error (orgfig-set fig :xlim '(1)) :type 'orgfig-invalid-data)
     (should (orgfig-test-png-p (orgfig-render fig)))))
 
+(defun orgfig-test-count-idat (png)
+  "Return the number of IDAT chunks in the PNG string PNG."
+  (let ((pos 8) (n 0))
+    (while (< (+ pos 8) (length png))
+      (let ((len (+ (ash (aref png pos) 24) (ash (aref png (+ pos 1)) 16)
+                    (ash (aref png (+ pos 2)) 8) (aref png (+ pos 3)))))
+        (when (equal (substring png (+ pos 4) (+ pos 8)) "IDAT")
+          (setq n (1+ n)))
+        (setq pos (+ pos 12 len))))
+    n))
+
+(ert-deftest orgfig-render-threads-setting ()
+  ;; The setting reaches C: an 800x600 line plot (about 50 KB of PNG,
+  ;; under libpng's 64 KiB chunk) is one IDAT chunk from one thread and
+  ;; one per band from several.
+  (let ((old orgfig-render-threads))
+    (unwind-protect
+        (orgfig-with-figure (fig :width 800 :height 600)
+          (orgfig-line fig nil (vconcat (mapcar (lambda (i) (sin (* 0.01 i)))
+                                                (number-sequence 0 999))))
+          (customize-set-variable 'orgfig-render-threads 1)
+          (should (= 1 (orgfig-test-count-idat (orgfig-render fig))))
+          (customize-set-variable 'orgfig-render-threads 3)
+          (should (= 3 (orgfig-test-count-idat (orgfig-render fig))))
+          (dolist (bad '(0 9 1.5 nil "2"))
+            (should-error (customize-set-variable 'orgfig-render-threads bad)
+                          :type 'user-error)
+            (should (= orgfig-render-threads 3)))
+          (should-error (orgfig--mod-set-threads 0) :type 'orgfig-invalid-data)
+          (should-error (orgfig--mod-set-threads 9) :type 'orgfig-invalid-data)
+          (should-error (orgfig--mod-set-threads 'two) :type 'wrong-type-argument))
+      (customize-set-variable 'orgfig-render-threads old))))
+
 ;;;; Memory
 
 (ert-deftest orgfig-memory-plist ()
