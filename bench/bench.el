@@ -470,14 +470,21 @@ Return the list of columns."
 
 (defun orgfig-bench--columns (name data)
   "Pack the generated DATA of workload NAME into columns.
-Return (COLUMNS . MS) where MS is the time `orgfig-pack' took."
-  (let* ((t0 (orgfig-bench--now))
-         (cols (if (plist-get data :rows)
-                   (cl-loop for r across (plist-get data :rows) collect (orgfig-pack r))
-                 (mapcar #'orgfig-pack (plist-get data :cols)))))
+Return (COLUMNS . MS) where MS is the median time `orgfig-pack' took
+over 3 rounds (the columns of the last round are returned; the others
+become garbage)."
+  (let (cols times)
+    (dotimes (_ 3)
+      (setq cols nil)
+      (garbage-collect)
+      (let ((t0 (orgfig-bench--now)))
+        (setq cols (if (plist-get data :rows)
+                       (cl-loop for r across (plist-get data :rows) collect (orgfig-pack r))
+                     (mapcar #'orgfig-pack (plist-get data :cols))))
+        (push (* 1000 (- (orgfig-bench--now) t0)) times)))
     (ignore name)
     (cons (if (plist-get data :rows) (vconcat cols) cols)
-          (* 1000 (- (orgfig-bench--now) t0)))))
+          (orgfig-bench--median times))))
 
 (defun orgfig-bench--time-reps (name cols data reps)
   "Time REPS renders of workload NAME from COLS and DATA.
@@ -831,7 +838,7 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
   (orgfig-bench--say "")
   (orgfig-bench--say "## orgfig benchmark (%s)" (orgfig-bench--machine))
   (orgfig-bench--say "")
-  (orgfig-bench--say "800x600 PNG.  ms = in-process median of N reps of orgfig-figure + plot call + orgfig-render (draw + PNG encode), data already in columns; close + garbage-collect untimed.  CPU = median processor time of the same reps (get-internal-run-time: user + system of the whole Emacs), which other processes on the machine do not inflate.  build = figure + plot call part.  pack = orgfig-pack of the Lisp vectors (data loading, separate).  read-binary / read-csv = loading the same data from a file in %s.  PNG bytes = the default (display) PNG; small preset = (orgfig-render FIG (quote png) t), the preset for files, rendered once after the reps." orgfig-bench-dir)
+  (orgfig-bench--say "800x600 PNG.  ms = in-process median of N reps of orgfig-figure + plot call + orgfig-render (draw + PNG encode), data already in columns; close + garbage-collect untimed.  CPU = median processor time of the same reps (get-internal-run-time: user + system of the whole Emacs), which other processes on the machine do not inflate.  build = figure + plot call part.  pack = orgfig-pack of the Lisp vectors, median of 3 rounds (data loading, separate).  read-binary / read-csv = loading the same data from a file in %s.  PNG bytes = the default (display) PNG; small preset = (orgfig-render FIG (quote png) t), the preset for files, rendered once after the reps." orgfig-bench-dir)
   (orgfig-bench--say "")
   (orgfig-bench--say "| workload | orgfig median ms (N, min-max) | CPU ms | build ms | pack ms | read-binary ms | read-csv ms | PNG bytes | PNG bytes, small preset (render ms) | notes |")
   (orgfig-bench--say "|---|---|---|---|---|---|---|---|---|---|")

@@ -16,7 +16,11 @@
  *    pointer itself is never trusted.
  * 3. After every env call whose result is used, a pending non-local exit is
  *    checked (CHECK_EXIT) and the function cleans up and returns NULL.  No
- *    NULL emacs_value is ever returned without a pending exit.
+ *    NULL emacs_value is ever returned without a pending exit.  The one
+ *    batched case, floats read from a vector (convert_vector), relies on
+ *    the documented saturation (with an exit pending every env call returns
+ *    at once): it checks once per PACK_BLOCK values and, if an exit is
+ *    pending, clears it and reads that block again value by value.
  * 4. No env call happens while core state is inconsistent: the core
  *    finishes each operation before we call back into Lisp.  The only calls
  *    into Lisp during a core operation are the poll and progress callbacks
@@ -340,6 +344,10 @@ scratch_free(scratch *s)
 
 enum { MAX_NESTING = 4 };
 
+/* Values of a numeric vector read between two checks for a pending
+ * non-local exit (convert_vector). */
+enum { PACK_BLOCK = 256 };
+
 /* Signal the allocation failure in ERR (if any) and return false. */
 static bool
 fail_alloc(emacs_env *env, const orgfig_err *err)
@@ -436,14 +444,28 @@ convert_vector(emacs_env *env, emacs_value v, scratch *s, int depth, orgfig_valu
         double *d = c->data;
         if (n > 0)
             d[0] = first;
-        for (ptrdiff_t i = 1; i < n; i++) {
-            emacs_value e = env->vec_get(env, v, i);
-            if (CHECK_EXIT(env))
-                return false;
-            if (!read_number(env, e, &hint, &d[i])) {
-                if (!CHECK_EXIT(env))
-                    signal_wrong_type(env, env->intern(env, "numberp"), e);
-                return false;
+        for (ptrdiff_t i0 = 1; i0 < n; i0 += PACK_BLOCK) {
+            ptrdiff_t i1 = n - i0 < PACK_BLOCK ? n : i0 + PACK_BLOCK;
+            if (!hint) {
+                /* Floats expected: a block without per-value checks.
+                 * Once an extraction fails every later env call of the
+                 * block returns at once, so one check at its end finds
+                 * out; then the block is read again value by value. */
+                for (ptrdiff_t i = i0; i < i1; i++)
+                    d[i] = env->extract_float(env, env->vec_get(env, v, i));
+                if (env->non_local_exit_check(env) == emacs_funcall_exit_return)
+                    continue;
+                env->non_local_exit_clear(env);
+            }
+            for (ptrdiff_t i = i0; i < i1; i++) {
+                emacs_value e = env->vec_get(env, v, i);
+                if (CHECK_EXIT(env))
+                    return false;
+                if (!read_number(env, e, &hint, &d[i])) {
+                    if (!CHECK_EXIT(env))
+                        signal_wrong_type(env, env->intern(env, "numberp"), e);
+                    return false;
+                }
             }
         }
         *out = (orgfig_value){.type = ORGFIG_V_COL, .col = c};

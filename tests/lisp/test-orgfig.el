@@ -323,6 +323,35 @@
     (should-error (orgfig-pack ["a"]) :type 'wrong-type-argument)
     (should-error (orgfig-pack [1] 'int8) :type 'orgfig-invalid-data)))
 
+(ert-deftest orgfig-pack-reads-mixed-numbers-in-every-block ()
+  ;; Floats are read a block of 256 at a time with one check per block;
+  ;; an integer or a non-number anywhere sends that block through the
+  ;; careful path.  The same numbers given as floats, as integers here
+  ;; and there, or all as integers draw the same picture.
+  (let* ((n 1000)
+         (floats (make-vector n 0.0)) (mixed (make-vector n 0.0))
+         (ints (make-vector n 0)))
+    (dotimes (i n)
+      (let ((k (round (* 100 (sin (* 0.05 i))))))
+        (aset floats i (float k))
+        (aset mixed i (if (memq (% i 300) '(0 1 299)) k (float k)))
+        (aset ints i k)))
+    (let ((pngs (mapcar (lambda (v)
+                          (orgfig-with-figure (fig :width 300 :height 200)
+                            (orgfig-line fig nil (orgfig-pack v))
+                            (orgfig-render fig)))
+                        (list floats mixed ints))))
+      (should (equal (nth 0 pngs) (nth 1 pngs)))
+      (should (equal (nth 0 pngs) (nth 2 pngs))))
+    (dolist (pos '(1 255 256 257 700 999))
+      (let ((bad (copy-sequence floats)))
+        (aset bad pos "x")
+        (should (equal (should-error (orgfig-pack bad) :type 'wrong-type-argument)
+                       '(wrong-type-argument numberp "x")))))
+    (let ((big (copy-sequence floats)))
+      (aset big 600 (expt 10 30))
+      (should (orgfig-column-p (orgfig-pack big))))))
+
 ;;;; Faults and module loading
 
 (ert-deftest orgfig-allocation-failures-are-clean-errors ()
