@@ -279,7 +279,21 @@ row_to_indexed(const unsigned char *src, unsigned char *dst, int width, int dept
 static void
 row_to_rgb(const unsigned char *src, unsigned char *dst, int width)
 {
-    for (int x = 0; x < width; x++) {
+    int x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Four pixels into three 32-bit words: Q = the pixel's R, G, B bytes
+     * in memory order (the word 0xAARRGGBB byte-swapped, alpha dropped). */
+    for (; x + 4 <= width; x += 4) {
+        uint32_t p[4];
+        memcpy(p, src + 4 * (size_t)x, 16);
+        uint32_t q0 = __builtin_bswap32(p[0]) >> 8, q1 = __builtin_bswap32(p[1]) >> 8,
+                 q2 = __builtin_bswap32(p[2]) >> 8, q3 = __builtin_bswap32(p[3]) >> 8;
+        uint32_t w[3] = {q0 | q1 << 24, q1 >> 8 | q2 << 16, q2 >> 16 | q3 << 8};
+        memcpy(dst, w, 12);
+        dst += 12;
+    }
+#endif
+    for (; x < width; x++) {
         uint32_t p;
         memcpy(&p, src + 4 * (size_t)x, 4);
         dst[0] = (unsigned char)(p >> 16);
