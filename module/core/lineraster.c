@@ -40,11 +40,9 @@ orgfig_lmask_free(orgfig_lmask *m)
     m->w = m->h = 0;
 }
 
-/* Clip segment A-B to [LX, HX] x [LY, HY] (Liang-Barsky); false when
- * nothing of it is inside. */
-static bool
-clip(double lx, double ly, double hx, double hy, double *ax, double *ay, double *bx,
-     double *by)
+bool
+orgfig_clip_segment(double lx, double ly, double hx, double hy, double *ax, double *ay,
+                    double *bx, double *by)
 {
     double t0 = 0, t1 = 1, dx = *bx - *ax, dy = *by - *ay;
     double p[4] = {-dx, dx, -dy, dy};
@@ -92,7 +90,7 @@ orgfig_lmask_segment(orgfig_lmask *m, double ax, double ay, double bx, double by
     ay -= m->y0;
     by -= m->y0;
     double g = (double)reach + 1;
-    if (!clip(-g, -g, m->w + g, m->h + g, &ax, &ay, &bx, &by))
+    if (!orgfig_clip_segment(-g, -g, m->w + g, m->h + g, &ax, &ay, &bx, &by))
         return;
     const float fax = (float)ax, fay = (float)ay;
     const float dx = (float)(bx - ax), dy = (float)(by - ay);

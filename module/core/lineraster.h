@@ -45,4 +45,9 @@ orgfig_status orgfig_lmask_init(orgfig_lmask *m, orgfig_meter *meter, int x0, in
 void orgfig_lmask_segment(orgfig_lmask *m, double ax, double ay, double bx, double by);
 void orgfig_lmask_free(orgfig_lmask *m);
 
+/* Clip segment A-B to [LX, HX] x [LY, HY] (Liang-Barsky), moving only
+ * the ends that lie outside; false when nothing of it is inside. */
+bool orgfig_clip_segment(double lx, double ly, double hx, double hy, double *ax,
+                         double *ay, double *bx, double *by);
+
 #endif

@@ -300,34 +300,7 @@ pb_segment_done(pathb *b, double x, double y, double seglen)
 static bool
 clip_seg(const pathb *b, double *ax, double *ay, double *bx, double *by)
 {
-    double t0 = 0, t1 = 1, dx = *bx - *ax, dy = *by - *ay;
-    double p[4] = {-dx, dx, -dy, dy};
-    double q[4] = {*ax - b->x0, b->x1 - *ax, *ay - b->y0, b->y1 - *ay};
-    for (int i = 0; i < 4; i++) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return false;
-            continue;
-        }
-        double t = q[i] / p[i];
-        if (p[i] < 0) {
-            if (t > t1)
-                return false;
-            if (t > t0)
-                t0 = t;
-        } else {
-            if (t < t0)
-                return false;
-            if (t < t1)
-                t1 = t;
-        }
-    }
-    double nax = *ax + t0 * dx, nay = *ay + t0 * dy;
-    *bx = *ax + t1 * dx;
-    *by = *ay + t1 * dy;
-    *ax = nax;
-    *ay = nay;
-    return true;
+    return orgfig_clip_segment(b->x0, b->y0, b->x1, b->y1, ax, ay, bx, by);
 }
 
 static inline void
