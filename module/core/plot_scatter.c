@@ -15,8 +15,6 @@
  *    the log-scaled counts are painted once through the colormap.
  * Both fast paths touch each point once and allocate nothing per point. */
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -25,6 +23,7 @@
 
 #include "props.h"
 #include "render.h"
+#include "thread.h"
 
 size_t orgfig_scatter_sprite_min = 5000;
 int orgfig_scatter_threads = 2;
@@ -433,7 +432,6 @@ typedef struct band {
     double s;
     /* Worker bands only: the flag the calling thread raises to stop it. */
     atomic_bool *stop;
-    size_t done; /* points handled */
 } band;
 
 /* Stamp points [I0, I1) into band B's rows, in order. */
@@ -488,7 +486,6 @@ stamp_points(band *b, size_t i0, size_t i1)
         stamp(dc, &b->sp[ph], b->words, b->mask, sag, srb, (int)wx - half, (int)wy - half,
               b->cx0, b->cy0, b->cx1, b->cy1);
     }
-    b->done = i1;
 }
 
 #define STAMP_CHUNK 65536
@@ -537,14 +534,8 @@ stamp_bands(band *job, orgfig_err *err)
         bands[k].stop = &stop;
     }
     /* Bands 1..nb-1 on workers; band 0 here, with the polls. */
-    for (int k = 1; k < nb; k++) {
-        sigset_t all, old;
-        sigfillset(&all);
-        if (pthread_sigmask(SIG_SETMASK, &all, &old) == 0) {
-            started[k] = pthread_create(&tid[k], NULL, band_run, &bands[k]) == 0;
-            pthread_sigmask(SIG_SETMASK, &old, NULL);
-        }
-    }
+    for (int k = 1; k < nb; k++)
+        started[k] = orgfig_thread_start(&tid[k], band_run, &bands[k]);
     orgfig_status st = ORGFIG_OK;
     for (size_t i = 0; i < n && st == ORGFIG_OK; i += STAMP_CHUNK) {
         size_t i1 = n - i < STAMP_CHUNK ? n : i + STAMP_CHUNK;

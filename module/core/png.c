@@ -30,6 +30,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "thread.h"
+
 /* Presets, measured with bench/png_presets.c (see there for how to run
  * it) on the 2-core build machine (gcc 12 -O2, libpng 1.6.39, zlib 1.2.13),
  * other jobs sharing it (load ~2, times +-20%).
@@ -499,9 +501,6 @@ encode_plan(const plan *pl, int period, int filter, int level, int strategy, png
  * every signal, so the host (Emacs) keeps receiving its signals on its
  * own thread.  If a thread cannot be started its band runs on the calling
  * thread. */
-#include <pthread.h>
-#include <signal.h>
-
 int orgfig_png_threads = 2;
 
 #define PAR_MIN ((size_t)256 * 1024)        /* raw bytes: below, one stream */
@@ -579,20 +578,6 @@ part_run(void *arg)
     return NULL;
 }
 
-/* Start band P on a new thread with every signal blocked; false when the
- * thread could not be started. */
-static bool
-part_start(part *p, pthread_t *tid)
-{
-    sigset_t all, old;
-    sigfillset(&all);
-    if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
-        return false;
-    bool started = pthread_create(tid, NULL, part_run, p) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return started;
-}
-
 /* Write the image PL describes with FILTER (NONE or UP) in NBANDS bands
  * deflated in parallel, into CTX's output.  False after any failure (the
  * reason is in CTX's err), or with *INCOMPRESSIBLE set and nothing
@@ -649,7 +634,7 @@ encode_parallel(const plan *pl, int nbands, int filter, int level, int strategy,
         pthread_t tid[PAR_BANDS];
         bool started[PAR_BANDS] = {false};
         for (int k = 0; k < nbands - 1; k++)
-            started[k] = part_start(&parts[k], &tid[k]);
+            started[k] = orgfig_thread_start(&tid[k], part_run, &parts[k]);
         for (int k = 0; k < nbands; k++)
             if (k == nbands - 1 || !started[k])
                 part_run(&parts[k]);
