@@ -30,7 +30,8 @@ int orgfig_scatter_threads = 2;
 size_t orgfig_scatter_thread_min = 100000;
 #define SCATTER_MAX_BANDS 8
 
-#define PHASES 8
+#define PHASE_BITS 3
+#define PHASES (1 << PHASE_BITS)
 
 typedef struct scatter_priv {
     double size; /* marker area in points^2 (matplotlib's s) */
@@ -447,6 +448,7 @@ stamp_points(band *b, size_t i0, size_t i1)
     /* Points whose cell cannot reach the band are skipped at once. */
     double lox = b->cx0 - half - 1, hix = b->cx1 + half + 1, loy = b->cy0 - half - 1,
            hiy = b->cy1 + half + 1;
+    const long off = half + 2;
     /* Float64 data on linear axes is read directly; anything else goes
      * through the column and the map (non-finite values fail the range
      * test below either way, as NaN compares false). */
@@ -469,14 +471,14 @@ stamp_points(band *b, size_t i0, size_t i1)
         }
         if (!(px > lox && px < hix && py > loy && py < hiy))
             continue;
-        /* Nearest 1/8 pixel, carrying into the whole part (px is
-         * bounded here, so a cast with a correction is floor). */
-        long qx = (long)(px * PHASES + 0.5), qy = (long)(py * PHASES + 0.5);
-        qx -= px * PHASES + 0.5 < (double)qx;
-        qy -= py * PHASES + 0.5 < (double)qy;
-        long wx = qx >= 0 ? qx / PHASES : -((-qx + PHASES - 1) / PHASES);
-        long wy = qy >= 0 ? qy / PHASES : -((-qy + PHASES - 1) / PHASES);
-        int ph = (int)(qy - wy * PHASES) * PHASES + (int)(qx - wx * PHASES);
+        /* Nearest 1/8 pixel, carrying into the whole part.  Past the
+         * test above px, py > -(half + 1), so shifted by OFF they are
+         * positive and a truncating cast is floor; PHASES is a power of
+         * two, so the whole pixel and the phase are a shift and a mask. */
+        long qx = (long)((px + off) * PHASES + 0.5),
+             qy = (long)((py + off) * PHASES + 0.5);
+        long wx = (qx >> PHASE_BITS) - off, wy = (qy >> PHASE_BITS) - off;
+        int ph = (int)(qy & (PHASES - 1)) * PHASES + (int)(qx & (PHASES - 1));
         if (b->percolor) {
             orgfig_rgba c = point_color(a, b->p, i, b->base);
             if (!(c.a > 0))

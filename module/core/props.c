@@ -276,6 +276,10 @@ orgfig_val_column(const orgfig_value *v, const orgfig_loc *l, bool nonempty,
             *out = NULL;
             return ORGFIG_OK;
         }
+        /* nil is also Lisp's empty list: where data is required, say so
+         * as for [] rather than call it the wrong type. */
+        if (v->type == ORGFIG_V_NIL)
+            return orgfig_fail(err, ORGFIG_E_INVALID, "%s: %s is empty", l->fn, l->name);
         return orgfig_fail_type(err, "orgfig-data-p", l->where, l->index,
                                 "%s: %s must be a sequence of numbers, got %s", l->fn,
                                 l->name, orgfig_value_kind(v));

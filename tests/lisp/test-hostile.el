@@ -218,8 +218,7 @@ Each row is (NAME FORM EXPECTED [:requires F] [:known-bug REASON])."
   (line-string-data (orgfig-line fig nil "abc") (wrong-type-argument orgfig-data-p))
   (line-mismatch (orgfig-line fig [1 2 3] [1 2 3 4]) orgfig-invalid-data)
   (line-empty (orgfig-line fig [] []) orgfig-invalid-data)
-  (line-nil-y (orgfig-line fig nil nil) orgfig-invalid-data
-              :known-bug "signals (wrong-type-argument orgfig-data-p nil), but nil is the empty list ([] gives orgfig-invalid-data \"Y is empty\")")
+  (line-nil-y (orgfig-line fig nil nil) (:error orgfig-invalid-data "orgfig-line: Y is empty"))
   (line-nan-inf (orgfig-line fig nil (vector 0.0e+NaN 1.0e+INF -1.0e+INF 1 2))
                 (:ok orgfig-hostile--same-fig-renders-p))
   (line-all-nan (orgfig-line fig nil (vector 0.0e+NaN 0.0e+NaN))
