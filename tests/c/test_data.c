@@ -895,7 +895,7 @@ TEST(dataset_add_columns_by_hand)
         double v[2] = {i, -i};
         orgfig_column *c = orgfig_column_from_doubles(v, 2, &err);
         REQUIRE(c != NULL);
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "c%d", i);
         REQUIRE(orgfig_column_set_name(c, name, strlen(name), &err) == ORGFIG_OK);
         REQUIRE(orgfig_dataset_add(ds, c, &err) == ORGFIG_OK);

@@ -684,6 +684,7 @@ TEST(png_parallel_bands_decode_to_the_same_pixels)
         for (int k = 0; k < 2; k++) {
             unsigned char *ref = NULL;
             png_image rimg;
+            memset(&rimg, 0, sizeof rimg);
             static const int threads[] = {1, 2, 3, 8};
             for (int t = 0; t < 4; t++) {
                 orgfig_png_threads = threads[t];
