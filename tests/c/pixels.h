@@ -61,6 +61,23 @@ test_px_near(const test_image *img, int x, int y, int r, int g, int b, int tol)
     return abs(p[0] - r) <= tol && abs(p[1] - g) <= tol && abs(p[2] - b) <= tol;
 }
 
+/* The pixels of A and B (the same size) whose colours differ by more
+ * than TOL in some channel. */
+static inline long
+test_count_differ(const test_image *a, const test_image *b, int tol)
+{
+    long differ = 0;
+    for (int y = 0; y < a->h; y++)
+        for (int x = 0; x < a->w; x++) {
+            const unsigned char *p = test_px(a, x, y), *q = test_px(b, x, y);
+            int d = 0;
+            for (int c = 0; c < 3; c++)
+                d = abs(p[c] - q[c]) > d ? abs(p[c] - q[c]) : d;
+            differ += d > tol;
+        }
+    return differ;
+}
+
 /* Count the pixels within TOL of (R, G, B) in the rectangle [X0, X1) x [Y0, Y1). */
 static inline long
 test_count_color(const test_image *img, int x0, int y0, int x1, int y1, int r, int g,

@@ -824,16 +824,8 @@ TEST(render_decimated_line_matches_full_line)
                 orgfig_line_decimate = true;
                 bool ok2 = render_png(f, &dec);
                 REQUIRE(ok1 && ok2);
-                long differ = 0, total = (long)dec.w * dec.h;
-                for (int yy = 0; yy < dec.h; yy++)
-                    for (int xx = 0; xx < dec.w; xx++) {
-                        const unsigned char *p1 = test_px(&dec, xx, yy),
-                                            *p2 = test_px(&full, xx, yy);
-                        int d = 0;
-                        for (int c = 0; c < 3; c++)
-                            d = abs(p1[c] - p2[c]) > d ? abs(p1[c] - p2[c]) : d;
-                        differ += d > 64;
-                    }
+                long differ = test_count_differ(&dec, &full, 64),
+                     total = (long)dec.w * dec.h;
                 long miss1 = ink_not_near(&dec, &full), miss2 = ink_not_near(&full, &dec);
                 if (differ * 1000 > total || miss1 || miss2 ||
                     getenv("ORGFIG_TEST_VERBOSE"))
@@ -898,16 +890,8 @@ TEST(render_raster_line_matches_cairo_stroke)
                 orgfig_line_raster = true;
                 bool ok2 = render_png(f, &ras);
                 REQUIRE(ok1 && ok2);
-                long differ = 0, total = (long)ras.w * ras.h;
-                for (int yy = 0; yy < ras.h; yy++)
-                    for (int xx = 0; xx < ras.w; xx++) {
-                        const unsigned char *p1 = test_px(&ras, xx, yy),
-                                            *p2 = test_px(&cai, xx, yy);
-                        int d = 0;
-                        for (int c = 0; c < 3; c++)
-                            d = abs(p1[c] - p2[c]) > d ? abs(p1[c] - p2[c]) : d;
-                        differ += d > 64;
-                    }
+                long differ = test_count_differ(&ras, &cai, 64),
+                     total = (long)ras.w * ras.h;
                 long miss1 = ink_not_near(&ras, &cai), miss2 = ink_not_near(&cai, &ras);
                 if (differ * 1000 > 3 * total || miss1 || miss2 ||
                     getenv("ORGFIG_TEST_VERBOSE"))
@@ -1242,18 +1226,11 @@ TEST(render_progress_reports_long_work)
 static long
 sprite_differ(const test_image *a, const test_image *b, long *inked)
 {
-    long differ = 0;
     *inked = 0;
     for (int yy = 0; yy < a->h; yy++)
-        for (int xx = 0; xx < a->w; xx++) {
-            const unsigned char *p1 = test_px(a, xx, yy), *p2 = test_px(b, xx, yy);
-            int d = 0;
-            for (int c = 0; c < 3; c++)
-                d = abs(p1[c] - p2[c]) > d ? abs(p1[c] - p2[c]) : d;
-            differ += d > 32;
+        for (int xx = 0; xx < a->w; xx++)
             *inked += !test_px_near(a, xx, yy, 255, 255, 255, 48);
-        }
-    return differ;
+    return test_count_differ(a, b, 32);
 }
 
 TEST(render_scatter_sprites_translucent_and_colormapped_match_cairo)
