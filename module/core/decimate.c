@@ -23,9 +23,7 @@ typedef struct m4_ctx {
     const void *xd, *yd;
     int xkind;
     bool yf32;
-    double x0, x1, span, lx0, lspan; /* span = x1 - x0; l*: logs for xlog */
-    long width;
-    bool xlog;
+    orgfig_m4_grid g;
     orgfig_m4_out *out;
     bool gap_pending; /* a break since the last point written */
     orgfig_err *err;
@@ -47,63 +45,64 @@ get_y(const m4_ctx *c, bool yf32, size_t i)
     return yf32 ? (double)((const float *)c->yd)[i] : ((const double *)c->yd)[i];
 }
 
-/* The left edge of pixel column B (decimate.h gives the formula). */
-static double
-edge(const m4_ctx *c, long b)
+bool
+orgfig_m4_grid_init(orgfig_m4_grid *g, double x0, double x1, long width, bool xlog)
 {
-    if (c->xlog)
-        return c->x0 * pow(c->x1 / c->x0, (double)b / (double)c->width);
-    return c->x0 + c->span * (double)b / (double)c->width;
+    *g = (orgfig_m4_grid){
+        x0, x1, x1 - x0, xlog ? log(x0) : 0, xlog ? log(x1) - log(x0) : 0, width, xlog};
+    return isfinite(g->span) && (!xlog || g->lspan > 0);
 }
 
-/* The column of X in [x0, x1]: the last B in 0..width-1 with
- * edge(B) <= X.  A guess from the scale, corrected against the edges. */
-static long
-column_of(const m4_ctx *c, double x)
+double
+orgfig_m4_edge(const orgfig_m4_grid *g, long b)
 {
-    double f = c->xlog ? (log(x) - c->lx0) / c->lspan : (x - c->x0) / c->span;
-    double g = f * (double)c->width;
-    long b = g <= 0 ? 0 : g >= (double)(c->width - 1) ? c->width - 1 : (long)g;
-    while (b + 1 < c->width && edge(c, b + 1) <= x)
+    if (g->xlog)
+        return g->x0 * pow(g->x1 / g->x0, (double)b / (double)g->width);
+    return g->x0 + g->span * (double)b / (double)g->width;
+}
+
+long
+orgfig_m4_column(const orgfig_m4_grid *g, double x)
+{
+    double f = g->xlog ? (log(x) - g->lx0) / g->lspan : (x - g->x0) / g->span;
+    double t = f * (double)g->width;
+    long b = t <= 0 ? 0 : t >= (double)(g->width - 1) ? g->width - 1 : (long)t;
+    while (b + 1 < g->width && orgfig_m4_edge(g, b + 1) <= x)
         b++;
-    while (b > 0 && edge(c, b) > x)
+    while (b > 0 && orgfig_m4_edge(g, b) > x)
         b--;
     return b;
+}
+
+orgfig_status
+orgfig_m4_out_reserve(orgfig_m4_out *o, size_t need, size_t first, const char *what,
+                      orgfig_err *err)
+{
+    if (o->n + need <= o->cap)
+        return ORGFIG_OK;
+    size_t cap = o->cap ? o->cap : first;
+    while (cap < o->n + need)
+        cap *= 2;
+    double *xy =
+        orgfig_realloc_array(o->meter, o->xy, cap, 2 * sizeof(double), what, err);
+    if (xy == NULL)
+        return err ? err->status : ORGFIG_E_NOMEM;
+    o->xy = xy;
+    o->cap = cap;
+    return ORGFIG_OK;
 }
 
 static orgfig_status
 grow_out(m4_ctx *c, size_t need)
 {
-    orgfig_m4_out *o = c->out;
-    if (o->n + need <= o->cap)
-        return ORGFIG_OK;
-    size_t cap = o->cap ? o->cap : 64;
-    while (cap < o->n + need)
-        cap *= 2;
-    double *xy = orgfig_realloc_array(o->meter, o->xy, cap, 2 * sizeof(double),
-                                      "decimated line", c->err);
-    if (xy == NULL)
-        return c->err ? c->err->status : ORGFIG_E_NOMEM;
-    o->xy = xy;
-    o->cap = cap;
-    return ORGFIG_OK;
+    return orgfig_m4_out_reserve(c->out, need, 64, "decimated line", c->err);
 }
 
 /* Append point I (room is reserved), after a break mark if one is due. */
 static inline __attribute__((always_inline)) void
 put(m4_ctx *c, int xkind, bool yf32, size_t i)
 {
-    orgfig_m4_out *o = c->out;
-    if (c->gap_pending) {
-        o->xy[2 * o->n] = NAN;
-        o->xy[2 * o->n + 1] = NAN;
-        o->n++;
-        o->gaps++;
-        c->gap_pending = false;
-    }
-    o->xy[2 * o->n] = get_x(c, xkind, i);
-    o->xy[2 * o->n + 1] = get_y(c, yf32, i);
-    o->n++;
+    orgfig_m4_out_push(c->out, get_x(c, xkind, i), get_y(c, yf32, i), &c->gap_pending);
 }
 
 typedef struct bucket {
@@ -182,9 +181,10 @@ m4_loop(m4_ctx *c, int xkind, bool yf32, size_t lo, size_t hi, const orgfig_hook
             continue;
         }
         double x = get_x(c, xkind, i);
-        long col = column_of(c, x);
-        size_t j =
-            col + 1 < c->width ? column_end(c, xkind, i, hi, edge(c, col + 1)) : hi;
+        long col = orgfig_m4_column(&c->g, x);
+        size_t j = col + 1 < c->g.width
+                       ? column_end(c, xkind, i, hi, orgfig_m4_edge(&c->g, col + 1))
+                       : hi;
         bucket k = {i, i, i, i, y, y};
         size_t p = i + 1;
         bool gap = false;
@@ -286,23 +286,15 @@ orgfig_m4_decimate(orgfig_column *x, const orgfig_column *y, const orgfig_m4_opt
             return ORGFIG_OK;
         }
     }
-    m4_ctx c = {x ? x->data : NULL,
-                y->data,
-                !x                       ? X_INDEX
-                : x->dtype == ORGFIG_F64 ? X_F64
-                                         : X_F32,
-                y->dtype == ORGFIG_F32,
-                x0,
-                x1,
-                x1 - x0,
-                opts->xlog ? log(x0) : 0,
-                opts->xlog ? log(x1) - log(x0) : 0,
-                opts->width,
-                opts->xlog,
-                out,
-                false,
-                err};
-    if (!isfinite(c.span) || (opts->xlog && !(c.lspan > 0)))
+    m4_ctx c = {.xd = x ? x->data : NULL,
+                .yd = y->data,
+                .xkind = !x                       ? X_INDEX
+                         : x->dtype == ORGFIG_F64 ? X_F64
+                                                  : X_F32,
+                .yf32 = y->dtype == ORGFIG_F32,
+                .out = out,
+                .err = err};
+    if (!orgfig_m4_grid_init(&c.g, x0, x1, opts->width, opts->xlog))
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s: x range [%g, %g] is too wide", fn,
                            x0, x1);
     size_t n = y->n;

@@ -31,6 +31,7 @@
 #ifndef ORGFIG_DECIMATE_H
 #define ORGFIG_DECIMATE_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -70,5 +71,46 @@ orgfig_status orgfig_m4_decimate(orgfig_column *x, const orgfig_column *y,
 
 /* Free OUT's buffer (OUT itself is the caller's). */
 void orgfig_m4_out_free(orgfig_m4_out *out);
+
+/* The pieces of M4 that the streamed line (stream.c) shares. */
+
+/* WIDTH pixel columns across [X0, X1], evenly spaced in x or (XLOG) in
+ * log x; the edges are computed as the Buckets paragraph above says. */
+typedef struct orgfig_m4_grid {
+    double x0, x1, span, lx0, lspan; /* span = x1 - x0; l*: logs for xlog */
+    long width;
+    bool xlog;
+} orgfig_m4_grid;
+
+/* Fill G; false when the range is too wide for its span (or, with XLOG,
+ * its log span) to be finite and positive. */
+bool orgfig_m4_grid_init(orgfig_m4_grid *g, double x0, double x1, long width, bool xlog);
+/* The left edge of column B. */
+double orgfig_m4_edge(const orgfig_m4_grid *g, long b);
+/* The column of X in [x0, x1]: the last B in 0..width-1 with
+ * edge(B) <= X (a guess from the scale, corrected against the edges). */
+long orgfig_m4_column(const orgfig_m4_grid *g, double x);
+
+/* Make room in OUT for NEED more points (growing geometrically from
+ * FIRST points; WHAT names the buffer in an allocation failure). */
+orgfig_status orgfig_m4_out_reserve(orgfig_m4_out *out, size_t need, size_t first,
+                                    const char *what, orgfig_err *err);
+
+/* Append (X, Y) to OUT, whose room is reserved, after a (NaN, NaN) break
+ * when *GAP_PENDING (which is then cleared). */
+static inline __attribute__((always_inline)) void
+orgfig_m4_out_push(orgfig_m4_out *out, double x, double y, bool *gap_pending)
+{
+    if (*gap_pending) {
+        out->xy[2 * out->n] = (double)NAN;
+        out->xy[2 * out->n + 1] = (double)NAN;
+        out->n++;
+        out->gaps++;
+        *gap_pending = false;
+    }
+    out->xy[2 * out->n] = x;
+    out->xy[2 * out->n + 1] = y;
+    out->n++;
+}
 
 #endif

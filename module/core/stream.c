@@ -421,8 +421,8 @@ typedef struct mbucket {
 } mbucket;
 
 typedef struct m4s {
-    double x0, span, next_edge;
-    long width;
+    orgfig_m4_grid g; /* linear */
+    double next_edge;
     bool index_x;
     bool has; /* a bucket is open (or closed by a gap but not written) */
     bool closed;
@@ -431,56 +431,10 @@ typedef struct m4s {
     orgfig_m4_out *out;
 } m4s;
 
-/* decimate.c's edge and column_of, on a linear axis. */
-static double
-m4_edge(const m4s *c, long b)
-{
-    return c->x0 + c->span * (double)b / (double)c->width;
-}
-
-static long
-m4_column(const m4s *c, double x)
-{
-    double g = (x - c->x0) / c->span * (double)c->width;
-    long b = g <= 0 ? 0 : g >= (double)(c->width - 1) ? c->width - 1 : (long)g;
-    while (b + 1 < c->width && m4_edge(c, b + 1) <= x)
-        b++;
-    while (b > 0 && m4_edge(c, b) > x)
-        b--;
-    return b;
-}
-
-static orgfig_status
-m4_grow(orgfig_m4_out *o, size_t need, orgfig_err *err)
-{
-    if (o->n + need <= o->cap)
-        return ORGFIG_OK;
-    size_t cap = o->cap ? o->cap : 1024;
-    while (cap < o->n + need)
-        cap *= 2;
-    double *xy = orgfig_realloc_array(o->meter, o->xy, cap, 2 * sizeof(double),
-                                      "a streamed line", err);
-    if (xy == NULL)
-        return err ? err->status : ORGFIG_E_NOMEM;
-    o->xy = xy;
-    o->cap = cap;
-    return ORGFIG_OK;
-}
-
 static inline void
 m4_put(m4s *c, const mpoint *p)
 {
-    orgfig_m4_out *o = c->out;
-    if (c->gap_pending) {
-        o->xy[2 * o->n] = NAN;
-        o->xy[2 * o->n + 1] = NAN;
-        o->n++;
-        o->gaps++;
-        c->gap_pending = false;
-    }
-    o->xy[2 * o->n] = p->x;
-    o->xy[2 * o->n + 1] = p->y;
-    o->n++;
+    orgfig_m4_out_push(c->out, p->x, p->y, &c->gap_pending);
 }
 
 /* Write the open bucket's distinct points in row order, as decimate.c's
@@ -488,7 +442,7 @@ m4_put(m4s *c, const mpoint *p)
 static orgfig_status
 m4_flush(m4s *c, orgfig_err *err)
 {
-    if (m4_grow(c->out, 5, err) != ORGFIG_OK)
+    if (orgfig_m4_out_reserve(c->out, 5, 1024, "a streamed line", err) != ORGFIG_OK)
         return err ? err->status : ORGFIG_E_NOMEM;
     const mbucket *k = &c->k;
     const mpoint *a = k->min.i < k->max.i ? &k->min : &k->max;
@@ -531,7 +485,7 @@ m4_block(void *ctx, const double *xa, const double *ya, size_t n, size_t row0,
                 c->k.max = p;
             continue;
         }
-        long col = m4_column(c, x);
+        long col = orgfig_m4_column(&c->g, x);
         int run = 1;
         if (c->has) {
             if (m4_flush(c, err) != ORGFIG_OK)
@@ -544,7 +498,7 @@ m4_block(void *ctx, const double *xa, const double *ya, size_t n, size_t row0,
         c->has = true;
         c->closed = false;
         c->k = (mbucket){col, run, p, p, p, p};
-        c->next_edge = col + 1 < c->width ? m4_edge(c, col + 1) : INFINITY;
+        c->next_edge = col + 1 < c->g.width ? orgfig_m4_edge(&c->g, col + 1) : INFINITY;
     }
     return ORGFIG_OK;
 }
@@ -605,8 +559,8 @@ orgfig_stream_m4(const orgfig_stream_src *src, const orgfig_csv_select *x,
     }
     if (!(lo < hi))
         hi = lo + 1; /* one x value: every point in the first column */
-    m4s c = {lo, hi - lo, 0, width, x == NULL, false, false, false, {0}, out};
-    if (!isfinite(c.span))
+    m4s c = {.index_x = x == NULL, .out = out};
+    if (!orgfig_m4_grid_init(&c.g, lo, hi, width, false))
         return orgfig_fail(err, ORGFIG_E_INVALID, "%s: x range [%g, %g] is too wide", fn,
                            lo, hi);
     st = stream_pass(src, x ? x : y, x ? y : NULL, m4_block, &c, hooks, npasses - 1,
