@@ -20,7 +20,7 @@ ADAPTER   = module/orgfig-module.c
 EMACS_BATCH = $(EMACS) -Q --batch -L lisp -L tests/lisp
 
 .PHONY: all module deps deps-test deps-dev demo test test-c test-lisp test-gui \
-        check-valgrind check-asan fuzz fuzz-regress bench bench-peers gallery gallery-readme test-lint format clean
+        check-valgrind check-asan check-tsan fuzz fuzz-regress bench bench-peers gallery gallery-readme test-lint format clean
 
 all: module
 
@@ -82,6 +82,14 @@ check-valgrind: $(BUILD)/test-core
 
 # The C tests and the whole ERT suite with the core and the module built
 # with -fsanitize=address,undefined (into build/asan/); see tools/asan.sh.
+# The C tests that run worker threads (names containing "threads"),
+# built with -fsanitize=thread: data races fail the suite.
+check-tsan:
+	@mkdir -p $(RESULTS) $(BUILD)/tsan
+	@sh tools/run-suite.sh tsan $(RESULTS) sh -c '$(CC) $(CSTD) -O1 -g -fsanitize=thread $(WARN) \
+	  $(CFLAGS_PKG) -o $(BUILD)/tsan/test-core $(C_TEST_SRC) $(CORE_SRC) $(LIBS_PKG) && \
+	  TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BUILD)/tsan/test-core threads'
+
 check-asan:
 	@mkdir -p $(RESULTS)
 	@sh tools/run-suite.sh asan-core $(RESULTS) env ORGFIG_PKGS="$(PKGS)" sh tools/asan.sh core; c=$$?; \
@@ -130,7 +138,7 @@ test: deps-test
 	@rm -rf $(RESULTS)
 	@$(MAKE) --no-print-directory module $(BUILD)/test-core
 	@$(MAKE) --no-print-directory -k test-c test-lisp test-gui test-lint check-valgrind \
-	  check-asan fuzz-regress || true
+	  check-asan check-tsan fuzz-regress || true
 	@sh tools/summary.sh $(RESULTS)
 
 demo: deps module

@@ -657,7 +657,7 @@ chunk_count(const unsigned char *data, size_t len, const char *type)
     return n;
 }
 
-TEST(png_parallel_bands_decode_to_the_same_pixels)
+TEST(png_threads_bands_decode_to_the_same_pixels)
 {
     /* Large images are deflated in bands on several threads (png.c,
      * "Parallel deflate"): an RGB line plot, a noisy heatmap (RGB), an
@@ -727,7 +727,7 @@ TEST(png_parallel_bands_decode_to_the_same_pixels)
     orgfig_png_threads = saved;
 }
 
-TEST(png_parallel_fault_injection_every_allocation)
+TEST(png_threads_fault_injection_every_allocation)
 {
     /* The bands' buffers and zlib states are allocated before the threads
      * start: failing each allocation in turn reports ORGFIG_E_NOMEM and

@@ -689,7 +689,7 @@ quit_on_second_poll(void *ctx)
     return ++quit_polls == 2;
 }
 
-TEST(render_scatter_bands_are_identical_to_one_thread)
+TEST(render_threads_scatter_bands_are_identical_to_one)
 {
     /* 300000 translucent colormapped markers (normal, some outside the
      * limits, a few NaN) stamped by 1, 2, 3 and 8 threads, each owning a
