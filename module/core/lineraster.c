@@ -141,7 +141,9 @@ orgfig_lmask_segment(orgfig_lmask *m, double ax, double ay, double bx, double by
             float c = reach - sqrtf(d2);
             c = c > cap ? cap : c;
             c = c > 1 ? 1 : c;
-            unsigned v = (unsigned)(c * 255 + 0.5f);
+            unsigned v = ((unsigned)(c * ORGFIG_LMASK_LEVELS + 0.5f) * 255 +
+                          ORGFIG_LMASK_LEVELS / 2) /
+                         ORGFIG_LMASK_LEVELS;
             if (v > row[i])
                 row[i] = (unsigned char)v;
         }

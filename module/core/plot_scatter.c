@@ -21,6 +21,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "lineraster.h"
 #include "props.h"
 #include "render.h"
 #include "thread.h"
@@ -556,6 +557,16 @@ stamp_bands(band *job, orgfig_err *err)
     return st;
 }
 
+/* Coverage V (0..255) rounded to one of ORGFIG_LMASK_LEVELS steps, as
+ * lines keep theirs (lineraster.h): invisible, and far fewer colours to
+ * compress. */
+static inline unsigned char
+level(unsigned v)
+{
+    unsigned k = (v * ORGFIG_LMASK_LEVELS + 127) / 255;
+    return (unsigned char)((k * 255 + ORGFIG_LMASK_LEVELS / 2) / ORGFIG_LMASK_LEVELS);
+}
+
 /* Render the PHASES x PHASES coverage masks of the marker (one per
  * 1/8-pixel offset) into MASK, SIDE x SIDE each at MSTRIDE. */
 static orgfig_status
@@ -636,7 +647,7 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         for (int yy = t1; yy < t3; yy++) {
             for (int xx = t0; xx < t0 + wp; xx++)
                 mask[total++] =
-                    xx < t2 ? m[(size_t)yy * (size_t)mstride + (size_t)xx] : 0;
+                    xx < t2 ? level(m[(size_t)yy * (size_t)mstride + (size_t)xx]) : 0;
         }
     }
     orgfig_rgba base = orgfig_artist_rgba(a);

@@ -98,3 +98,34 @@ TEST(lineraster_dot_clipping_and_hostile_coordinates)
     CHECK(m.cov == NULL);
     orgfig_lmask_free(&m);
 }
+
+TEST(lineraster_coverage_comes_in_levels)
+{
+    /* Every coverage is one of ORGFIG_LMASK_LEVELS + 1 values, and a
+     * diagonal line at any width uses more than a few of them. */
+    static const double widths[] = {1.3, 2.08, 5.5};
+    for (int w = 0; w < 3; w++) {
+        orgfig_lmask m;
+        orgfig_err err = ORGFIG_ERR_INIT;
+        REQUIRE(orgfig_lmask_init(&m, NULL, 0, 0, 80, 60, widths[w], &err) == ORGFIG_OK);
+        orgfig_lmask_segment(&m, 3.3, 4.1, 71.7, 52.9);
+        orgfig_lmask_segment(&m, 71.7, 52.9, 77.2, 9.6);
+        bool seen[256] = {false};
+        long off_level = 0;
+        int distinct = 0;
+        for (int y = 0; y < 60; y++)
+            for (int x = 0; x < 80; x++) {
+                unsigned v = at(&m, x, y);
+                bool level = false;
+                for (int k = 0; k <= ORGFIG_LMASK_LEVELS && !level; k++)
+                    level = v == (unsigned)((k * 255 + ORGFIG_LMASK_LEVELS / 2) /
+                                            ORGFIG_LMASK_LEVELS);
+                off_level += !level;
+                distinct += !seen[v];
+                seen[v] = true;
+            }
+        CHECK(off_level == 0);
+        CHECK(distinct > 8 && distinct <= ORGFIG_LMASK_LEVELS + 1);
+        orgfig_lmask_free(&m);
+    }
+}

@@ -911,6 +911,39 @@ TEST(render_raster_line_matches_cairo_stroke)
     }
 }
 
+TEST(render_line_plot_fits_a_palette)
+{
+    /* A default 800x600 figure with one 1000-point line: its line edges
+     * take ORGFIG_LMASK_LEVELS colours, so with the axes and text the image
+     * has at most 256 and is written as an indexed PNG (PLTE), about half
+     * the bytes of RGB. */
+    size_t n = 1000;
+    double y[1000];
+    uint64_t r = 88172645463325252ull;
+    double walk = 0;
+    for (size_t i = 0; i < n; i++) {
+        r ^= r << 13;
+        r ^= r >> 7;
+        r ^= r << 17;
+        walk += (double)(r >> 11) / 9007199254740992.0 - 0.5;
+        y[i] = walk;
+    }
+    orgfig_figure *f = fig(800, 600, 1);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop title[] = {{"title", tb_str("A random walk")}};
+    CHECK(orgfig_figure_set(f, title, 1, &err) == ORGFIG_OK);
+    CHECK(line(f, NULL, y, n, NULL, 0, &err) == ORGFIG_OK);
+    orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+    REQUIRE(orgfig_figure_render(f, NULL, &out, &err) == ORGFIG_OK);
+    bool plte = false;
+    for (size_t i = 8; i + 4 <= out.len && i < 2048 && !plte; i++)
+        plte = memcmp(out.data + i, "PLTE", 4) == 0;
+    CHECK(plte);
+    orgfig_buf_free(&out);
+    orgfig_figure_free(f);
+}
+
 TEST(render_raster_line_leaves_dashes_to_cairo)
 {
     /* The mask serves solid lines into images only: a dashed line must
