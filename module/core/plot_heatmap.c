@@ -20,7 +20,9 @@
  *
  * Rendering: one ARGB32 image with one pixel per cell is filled from the
  * table and painted once, scaled to the cell rectangle with nearest
- * filtering, so a 1000 x 1000 matrix costs one image draw.  The pixel
+ * filtering, so a 1000 x 1000 matrix costs one image draw.  Into a PNG,
+ * when cells are smaller than device pixels, the cells are first averaged
+ * in data space down to about one per device pixel (average_cells).  The pixel
  * buffer is counted and freed before draw returns.
  *
  * :annotate writes each value in its cell with a checked format
@@ -430,6 +432,44 @@ draw_annotations(const orgfig_artist *a, orgfig_draw_ctx *dc, double px0, double
     return ORGFIG_OK;
 }
 
+/* Average P's cells into AW x AH (at most cols x rows) in data space:
+ * output cell (i, j) takes the mean of the finite values of the cells
+ * whose centres fall in it (NaN when there are none).  This is the box
+ * filter of a downsampled image, done before the colormap as matplotlib
+ * resamples data: a device pixel shows the colour of its cells' mean
+ * rather than of one cell picked by nearest sampling, which aliases fine
+ * detail and noise (and makes a noisy map nearly incompressible). */
+static orgfig_status
+average_cells(const heat_priv *p, int aw, int ah, double *avg, orgfig_draw_ctx *dc,
+              orgfig_err *err)
+{
+    size_t cols = p->cols, rows = p->rows;
+    /* Column c goes to output column c * aw / cols (its centre's). */
+    for (int j = 0; j < ah; j++) {
+        size_t r0 = ((size_t)j * rows + (size_t)ah - 1) / (size_t)ah,
+               r1 = ((size_t)(j + 1) * rows + (size_t)ah - 1) / (size_t)ah;
+        for (int i = 0; i < aw; i++) {
+            size_t c0 = ((size_t)i * cols + (size_t)aw - 1) / (size_t)aw,
+                   c1 = ((size_t)(i + 1) * cols + (size_t)aw - 1) / (size_t)aw;
+            double sum = 0;
+            size_t n = 0;
+            for (size_t r = r0; r < r1; r++) {
+                const double *row = p->v + r * cols;
+                for (size_t c = c0; c < c1; c++)
+                    if (isfinite(row[c])) {
+                        sum += row[c];
+                        n++;
+                    }
+            }
+            avg[(size_t)j * (size_t)aw + (size_t)i] = n ? sum / (double)n : NAN;
+        }
+        /* The cells read count as the work of long renders. */
+        if (orgfig_draw_poll(dc, (uint64_t)((r1 - r0) * cols), err) != ORGFIG_OK)
+            return err->status;
+    }
+    return ORGFIG_OK;
+}
+
 static orgfig_status
 heat_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -445,20 +485,45 @@ heat_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         px0 == px1 || py0 == py1)
         return ORGFIG_OK;
     int w = (int)p->cols, h = (int)p->rows;
+    const double *v = p->v;
+    double *avg = NULL;
+    if (dc->pixels) {
+        /* Drawn into an image with cells smaller than device pixels:
+         * average the cells in data space first (see average_cells). */
+        double dw = fabs(px1 - px0) * dc->scale, dh = fabs(py1 - py0) * dc->scale;
+        int aw = dw < w ? (int)fmax(1, ceil(dw)) : w,
+            ah = dh < h ? (int)fmax(1, ceil(dh)) : h;
+        if (aw < w || ah < h) {
+            /* aw * ah <= cols * rows, which P's values already hold. */
+            avg = orgfig_alloc_array(&a->fig->meter, (size_t)aw * (size_t)ah, sizeof *avg,
+                                     false, "the averaged heatmap", err);
+            if (avg == NULL)
+                return err->status;
+            if (average_cells(p, aw, ah, avg, dc, err) != ORGFIG_OK) {
+                orgfig_free(avg);
+                return err->status;
+            }
+            v = avg;
+            w = aw;
+            h = ah;
+        }
+    }
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
     if (stride <= 0)
         return orgfig_fail(err, ORGFIG_E_RENDER, "%s: cannot make a %dx%d image", FN, w,
                            h);
     unsigned char *pix = orgfig_alloc_array(&a->fig->meter, (size_t)stride, (size_t)h,
                                             false, "the heatmap image", err);
-    if (pix == NULL)
+    if (pix == NULL) {
+        orgfig_free(avg);
         return err->status;
+    }
     uint32_t lut[256];
     orgfig_cmap_lut(p->cmap, lut);
     orgfig_status st = ORGFIG_OK;
     for (int r = 0; r < h && st == ORGFIG_OK; r++) {
         uint32_t *row = (uint32_t *)(void *)(pix + (size_t)r * (size_t)stride);
-        const double *src = p->v + (size_t)r * p->cols;
+        const double *src = v + (size_t)r * (size_t)w;
         for (int c = 0; c < w; c++)
             row[c] = cell_pixel(p, lut, src[c]);
         st = orgfig_draw_poll(dc, (uint64_t)w, err);
@@ -504,6 +569,7 @@ heat_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     if (st == ORGFIG_OK && p->fmt[0])
         st = draw_annotations(a, dc, px0, px1, py0, py1, err);
     orgfig_free(pix);
+    orgfig_free(avg);
     return st;
 }
 

@@ -1046,6 +1046,61 @@ TEST(plots2_poll_quits_heatmap)
     orgfig_figure_free(f);
 }
 
+TEST(plots2_heatmap_cells_smaller_than_pixels_are_averaged)
+{
+    /* A 600 x 600 checkerboard of 0 and 1 (viridis) in a 300 x 200
+     * figure: each device pixel covers several cells, which are averaged
+     * in data space before the colormap, so the map shows the colour of
+     * 0.5 everywhere inside, give or take the 4/9 or 5/9 of a pixel that
+     * covers 3 x 3 cells (14 levels of green); nearest sampling would
+     * show the colours of 0 and 1, over 100 levels away.  The
+     * left half all NaN: averaged cells with no finite value stay
+     * transparent (white background), next to the checkerboard's
+     * colour. */
+    enum { N = 600 };
+    orgfig_figure *f = fig(300, 200);
+    REQUIRE(f);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *rows[2];
+    for (int k = 0; k < 2; k++) {
+        rows[k] = orgfig_column_new(N, ORGFIG_F64, &err);
+        REQUIRE(rows[k]);
+        for (size_t i = 0; i < N; i++)
+            orgfig_column_put(rows[k], i,
+                              i < N / 2 ? NAN : (double)((i + (size_t)k) % 2));
+    }
+    orgfig_value items[N];
+    for (int r = 0; r < N; r++)
+        items[r] = colv(rows[r % 2]);
+    orgfig_value m = listv(items, N);
+    orgfig_prop hp[] = {{"vmin", num(0)},
+                        {"vmax", num(1)},
+                        {"colorbar", (orgfig_value){.type = ORGFIG_V_NIL}}};
+    REQUIRE(orgfig_figure_plot(f, ORGFIG_HEATMAP, &m, 1, hp, 3, &err) == ORGFIG_OK);
+    orgfig_column_unref(rows[0]);
+    orgfig_column_unref(rows[1]);
+    orgfig_layout L;
+    REQUIRE(orgfig_figure_layout(f, &L, &err) == ORGFIG_OK);
+    test_image img;
+    REQUIRE(render_img(f, &img));
+    orgfig_rgba mid = orgfig_cmap_at(orgfig_cmap_default(), 0.5);
+    long probes = 0, off = 0;
+    for (int i = 1; i < 10; i++)
+        for (int j = 1; j < 10; j++) {
+            int px, py;
+            data_px(&L, N / 2 + (N / 2) * i / 10.0, N * j / 10.0, &px, &py);
+            probes++;
+            off += !near_rgba(&img, px, py, mid, 16);
+        }
+    CHECK(off == 0 && probes == 81);
+    int px, py;
+    data_px(&L, N / 4, N / 2, &px, &py);
+    CHECK(test_px_near(&img, px, py, 255, 255, 255, 2));
+    test_image_free(&img);
+    orgfig_layout_free(&L);
+    orgfig_figure_free(f);
+}
+
 TEST(plots2_log_axes_skip_non_positive)
 {
     kind_case kc[8];
