@@ -545,16 +545,9 @@ draw_markers(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 static void
 composite_mask(cairo_t *cr, const orgfig_lmask *m)
 {
-    if (m->cov == NULL || m->jmin > m->jmax)
-        return;
-    cairo_surface_t *ms = cairo_image_surface_create_for_data(
-        m->cov + (size_t)m->jmin * (size_t)m->stride, CAIRO_FORMAT_A8, m->w,
-        m->jmax - m->jmin + 1, m->stride);
-    cairo_save(cr);
-    cairo_identity_matrix(cr);
-    cairo_mask_surface(cr, ms, m->x0, m->y0 + m->jmin);
-    cairo_restore(cr);
-    cairo_surface_destroy(ms);
+    if (m->cov != NULL && m->jmin <= m->jmax)
+        orgfig_paint_a8(cr, m->cov + (size_t)m->jmin * (size_t)m->stride, m->x0,
+                        m->y0 + m->jmin, m->w, m->jmax - m->jmin + 1, m->stride);
 }
 
 static orgfig_status

@@ -426,6 +426,12 @@ typedef struct band {
     const sprite *sp;
     const uint32_t *words;
     const unsigned char *mask;
+    /* One colour: coverages (alpha included) are united into UBUF, an A8
+     * image of the clip box at UX0, UY0 (USTRIDE bytes a row), which is
+     * painted once afterwards; NULL when each point has its colour. */
+    unsigned char *ubuf;
+    const unsigned char *acov;
+    int ux0, uy0, ustride;
     uint32_t sag, srb;
     orgfig_rgba base;
     bool percolor;
@@ -435,6 +441,73 @@ typedef struct band {
     /* Worker bands only: the flag the calling thread raises to stop it. */
     atomic_bool *stop;
 } band;
+
+/* Unite sprite SP's coverage (B->acov) into B->ubuf with its cell's
+ * corner at device pixel IX, IY, clipped to the band: u + v - uv, the
+ * coverage of OVER-compositing one colour twice, so painting the colour
+ * once through the union equals stamping each point with it. */
+static inline void
+stamp_union(const band *b, const sprite *sp, int ix, int iy)
+{
+    int x0 = ix + sp->x0, y0 = iy + sp->y0, x1 = x0 + sp->w, y1 = y0 + sp->h;
+    int xs = x0 < b->cx0 ? b->cx0 - x0 : 0, ys = y0 < b->cy0 ? b->cy0 - y0 : 0;
+    int xe = x1 > b->cx1 ? sp->w - (x1 - b->cx1) : sp->w,
+        ye = y1 > b->cy1 ? sp->h - (y1 - b->cy1) : sp->h;
+#if defined(__SSE2__)
+    /* A whole sprite, padding included, within the buffer's rows: 8 or 4
+     * pixels at a time (zero padding leaves a coverage as it was; the
+     * band owns these rows, so writing it back races with nobody). */
+    if (xs == 0 && ys == 0 && xe == sp->w && ye == sp->h &&
+        x0 - b->ux0 + sp->wp <= b->ustride) {
+        const __m128i zero = _mm_setzero_si128(), k128 = _mm_set1_epi16(128);
+        for (int r = 0; r < sp->h; r++) {
+            unsigned char *urow = b->ubuf +
+                                  (size_t)(y0 + r - b->uy0) * (size_t)b->ustride +
+                                  (size_t)(x0 - b->ux0);
+            const unsigned char *crow = b->acov + sp->off + (size_t)r * (size_t)sp->wp;
+            for (int c = 0; c < sp->wp; c += 8) {
+                bool four = sp->wp - c < 8; /* WP is a multiple of 4 */
+                __m128i u, v;
+                if (four) {
+                    int32_t u4, v4;
+                    memcpy(&u4, urow + c, 4);
+                    memcpy(&v4, crow + c, 4);
+                    u = _mm_cvtsi32_si128(u4);
+                    v = _mm_cvtsi32_si128(v4);
+                } else {
+                    u = _mm_loadl_epi64((const __m128i *)(const void *)(urow + c));
+                    v = _mm_loadl_epi64((const __m128i *)(const void *)(crow + c));
+                }
+                u = _mm_unpacklo_epi8(u, zero);
+                v = _mm_unpacklo_epi8(v, zero);
+                /* round(u * v / 255): t = uv + 128, (t + (t >> 8)) >> 8. */
+                __m128i t = _mm_add_epi16(_mm_mullo_epi16(u, v), k128);
+                t = _mm_srli_epi16(_mm_add_epi16(t, _mm_srli_epi16(t, 8)), 8);
+                __m128i res =
+                    _mm_packus_epi16(_mm_sub_epi16(_mm_add_epi16(u, v), t), zero);
+                if (four) {
+                    int32_t r4 = _mm_cvtsi128_si32(res);
+                    memcpy(urow + c, &r4, 4);
+                } else {
+                    _mm_storel_epi64((__m128i *)(void *)(urow + c), res);
+                }
+            }
+        }
+        return;
+    }
+#endif
+    for (int r = ys; r < ye; r++) {
+        /* Inside the clip box here, so the offsets are not negative. */
+        unsigned char *urow = b->ubuf + (size_t)(y0 + r - b->uy0) * (size_t)b->ustride +
+                              (size_t)(x0 - b->ux0);
+        const unsigned char *crow = b->acov + sp->off + (size_t)r * (size_t)sp->wp;
+        for (int c = xs; c < xe; c++) {
+            unsigned v = crow[c], u = urow[c], t = u * v + 128;
+            /* round(u * v / 255), the same arithmetic as the SSE2 path */
+            urow[c] = (unsigned char)(u + v - ((t + (t >> 8)) >> 8));
+        }
+    }
+}
 
 /* Stamp points [I0, I1) into band B's rows, in order. */
 static void
@@ -486,8 +559,11 @@ stamp_points(band *b, size_t i0, size_t i1)
                 continue;
             color_lanes(c, &sag, &srb);
         }
-        stamp(dc, &b->sp[ph], b->words, b->mask, sag, srb, (int)wx - half, (int)wy - half,
-              b->cx0, b->cy0, b->cx1, b->cy1);
+        if (b->ubuf)
+            stamp_union(b, &b->sp[ph], (int)wx - half, (int)wy - half);
+        else
+            stamp(dc, &b->sp[ph], b->words, b->mask, sag, srb, (int)wx - half,
+                  (int)wy - half, b->cx0, b->cy0, b->cx1, b->cy1);
     }
 }
 
@@ -654,25 +730,42 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     bool percolor = a->cols[3] != NULL;
     uint32_t sag, srb;
     color_lanes(base, &sag, &srb);
-    uint32_t *words = NULL;
+    int cx0, cy0, cx1, cy1;
+    device_clip(dc, &cx0, &cy0, &cx1, &cy1);
+    if (cx1 <= cx0 || cy1 <= cy0) {
+        orgfig_free(mask);
+        return ORGFIG_OK;
+    }
+    /* One colour: coverages with the alpha folded in, united into an A8
+     * image of the clip box (the colour is painted through it once). */
+    unsigned char *acov = NULL, *ubuf = NULL;
+    int ustride = (cx1 - cx0 + 3) & ~3;
     if (!percolor) {
-        words = orgfig_alloc_array(&a->fig->meter, total ? total : 1, sizeof *words,
-                                   false, "marker sprites", err);
-        if (words == NULL) {
+        acov = orgfig_alloc(&a->fig->meter, total ? total : 1, "marker sprites", err);
+        ubuf = acov
+                   ? orgfig_alloc_array(&a->fig->meter, (size_t)ustride,
+                                        (size_t)(cy1 - cy0), true, "marker coverage", err)
+                   : NULL;
+        if (ubuf == NULL) {
+            orgfig_free(acov);
             orgfig_free(mask);
             return err->status;
         }
+        unsigned al = (unsigned)lround(fmin(1, fmax(0, base.a)) * 255);
         for (size_t k = 0; k < total; k++)
-            words[k] = mask[k] ? covered(sag, srb, mask[k]) : 0;
+            acov[k] = (unsigned char)((mask[k] * al + 127) / 255);
     }
-    int cx0, cy0, cx1, cy1;
-    device_clip(dc, &cx0, &cy0, &cx1, &cy1);
     band job = {.a = a,
                 .p = p,
                 .dc = dc,
                 .sp = sp,
-                .words = words,
+                .words = NULL,
                 .mask = mask,
+                .ubuf = ubuf,
+                .acov = acov,
+                .ux0 = cx0,
+                .uy0 = cy0,
+                .ustride = ustride,
                 .sag = sag,
                 .srb = srb,
                 .base = base,
@@ -686,7 +779,14 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     orgfig_draw_pixels_begin(dc);
     orgfig_status st = stamp_bands(&job, err);
     orgfig_draw_pixels_end(dc);
-    orgfig_free(words);
+    if (st == ORGFIG_OK && ubuf) {
+        orgfig_rgba opaque = base;
+        opaque.a = 1;
+        orgfig_set_source(dc->cr, opaque);
+        orgfig_paint_a8(dc->cr, ubuf, cx0, cy0, cx1 - cx0, cy1 - cy0, ustride);
+    }
+    orgfig_free(ubuf);
+    orgfig_free(acov);
     orgfig_free(mask);
     return st;
 }

@@ -154,6 +154,20 @@ orgfig_draw_poll(orgfig_draw_ctx *dc, uint64_t n, orgfig_err *err)
 }
 
 void
+orgfig_paint_a8(cairo_t *cr, unsigned char *a8, int x0, int y0, int w, int h, int stride)
+{
+    if (w <= 0 || h <= 0)
+        return;
+    cairo_surface_t *ms =
+        cairo_image_surface_create_for_data(a8, CAIRO_FORMAT_A8, w, h, stride);
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_mask_surface(cr, ms, x0, y0);
+    cairo_restore(cr);
+    cairo_surface_destroy(ms);
+}
+
+void
 orgfig_draw_pixels_begin(orgfig_draw_ctx *dc)
 {
     cairo_surface_flush(cairo_get_target(dc->cr));

@@ -141,6 +141,11 @@ extern bool orgfig_line_decimate;
  * (false, for tests comparing the two). */
 extern bool orgfig_line_raster;
 
+/* Paint CR's source through the W x H A8 coverage image A8 (STRIDE bytes
+ * a row, a multiple of 4) placed at device pixel X0, Y0. */
+void orgfig_paint_a8(cairo_t *cr, unsigned char *a8, int x0, int y0, int w, int h,
+                     int stride);
+
 /* Pixel access for stamping into a PNG target (dc->pixels != NULL). */
 void orgfig_draw_pixels_begin(orgfig_draw_ctx *dc);
 void orgfig_draw_pixels_end(orgfig_draw_ctx *dc);

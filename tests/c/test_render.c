@@ -691,11 +691,11 @@ quit_on_second_poll(void *ctx)
 
 TEST(render_threads_scatter_bands_are_identical_to_one)
 {
-    /* 300000 translucent colormapped markers (normal, some outside the
-     * limits, a few NaN) stamped by 1, 2, 3 and 8 threads, each owning a
-     * band of rows: every pixel sees the same stamps in the same order, so
-     * the PNGs decode to identical pixels.  Then a quit during the
-     * threaded stamping fails cleanly and frees everything. */
+    /* 300000 translucent markers (normal, some outside the limits, a few
+     * NaN), colormapped and in one colour, stamped by 1, 2, 3 and 8 threads, each owning
+     * a band of rows: every pixel sees the same stamps in the same order, so the PNGs
+     * decode to identical pixels.  Then a quit during the threaded stamping fails cleanly
+     * and frees everything. */
     size_t n = 300000;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y),
            *c = malloc(n * sizeof *c);
@@ -726,25 +726,36 @@ TEST(render_threads_scatter_bands_are_identical_to_one)
     orgfig_prop p[] = {{"color", colv(cc)}, {"alpha", num(0.5)}, {"size", num(4)}};
     CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
     set_limits(f, -3, 3, -3, 3);
-    test_image one;
-    orgfig_scatter_threads = 1;
-    REQUIRE(render_png(f, &one));
-    static const int threads[] = {2, 3, 8};
-    for (int t = 0; t < 3; t++) {
-        orgfig_scatter_threads = threads[t];
-        test_image many;
-        REQUIRE(render_png(f, &many));
-        CHECK(many.w == one.w && many.h == one.h);
-        CHECK(memcmp(many.rgba, one.rgba, (size_t)one.w * (size_t)one.h * 4) == 0);
-        test_image_free(&many);
+    /* And one colour, translucent: its coverages are united in an A8
+     * image, band by band, and painted once. */
+    orgfig_figure *g = fig(500, 400, 1);
+    REQUIRE(g);
+    orgfig_prop q[] = {{"alpha", num(0.3)}, {"size", num(4)}};
+    CHECK(orgfig_figure_plot(g, ORGFIG_SCATTER, a, 2, q, 2, &err) == ORGFIG_OK);
+    set_limits(g, -3, 3, -3, 3);
+    orgfig_figure *figs[] = {f, g};
+    for (int k = 0; k < 2; k++) {
+        test_image one;
+        orgfig_scatter_threads = 1;
+        REQUIRE(render_png(figs[k], &one));
+        static const int threads[] = {2, 3, 8};
+        for (int t = 0; t < 3; t++) {
+            orgfig_scatter_threads = threads[t];
+            test_image many;
+            REQUIRE(render_png(figs[k], &many));
+            CHECK(many.w == one.w && many.h == one.h);
+            CHECK(memcmp(many.rgba, one.rgba, (size_t)one.w * (size_t)one.h * 4) == 0);
+            test_image_free(&many);
+        }
+        /* Not blank: the markers are there. */
+        long inked = 0;
+        for (int yy = 0; yy < one.h; yy++)
+            for (int xx = 0; xx < one.w; xx++)
+                inked += !test_px_near(&one, xx, yy, 255, 255, 255, 16);
+        CHECK(inked > (long)one.w * one.h / 10);
+        test_image_free(&one);
     }
-    /* Not blank: the markers are there. */
-    long inked = 0;
-    for (int yy = 0; yy < one.h; yy++)
-        for (int xx = 0; xx < one.w; xx++)
-            inked += !test_px_near(&one, xx, yy, 255, 255, 255, 16);
-    CHECK(inked > (long)one.w * one.h / 10);
-    test_image_free(&one);
+    orgfig_figure_free(g);
     orgfig_scatter_threads = 2;
     size_t held = orgfig_memory_stats().bytes;
     quit_polls = 0;
