@@ -6,11 +6,12 @@
  *    one marker is rendered with cairo into small A8 coverage masks, one
  *    per 1/8-pixel sub-pixel offset (64 in all), then composited with
  *    premultiplied OVER at each point's position rounded to 1/8 device
- *    pixel, inside the axes box.  That moves a marker by at most 1/16
- *    pixel; tests compare the result with cairo's own drawing.  With
- *    many points, orgfig_scatter_threads threads stamp at once, each
- *    into its own horizontal band of the image (stamp_bands), which
- *    leaves exactly the image one thread would;
+ *    pixel, inside the axes box (with one colour for all points, their
+ *    coverages are united into an A8 image instead, 1 - (1-u)(1-v), and
+ *    the colour painted through it once: the same result).  That moves a marker by at
+ * most 1/16 pixel; tests compare the result with cairo's own drawing.  With many points,
+ * orgfig_scatter_threads threads stamp at once, each into its own horizontal band of the
+ * image (stamp_bands), which leaves exactly the image one thread would;
  *  - :density t: points are counted per device pixel in a uint32 grid and
  *    the log-scaled counts are painted once through the colormap.
  * Both fast paths touch each point once and allocate nothing per point. */
