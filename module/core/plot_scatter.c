@@ -338,17 +338,15 @@ color_lanes(orgfig_rgba c, uint32_t *sag, uint32_t *srb)
  * the point), W x H its size, and OFF its first pixel in the pools. */
 typedef struct sprite {
     int x0, y0, w, h;
-    size_t off; /* H rows of WP coverages or words, zero padded */
+    size_t off; /* H rows of WP coverages, zero padded */
     int wp;     /* W rounded up to a multiple of 4 */
 } sprite;
 
-/* Stamp sprite SP (premultiplied words WORDS, or coverages COV recolored
- * with SAG, SRB when WORDS is NULL) with its cell's corner at device
- * pixel IX, IY, clipped to [CX0, CX1) x [CY0, CY1). */
+/* Stamp sprite SP (coverages COV recolored with SAG, SRB) with its cell's
+ * corner at device pixel IX, IY, clipped to [CX0, CX1) x [CY0, CY1). */
 static inline void
-stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
-      const unsigned char *cov, uint32_t sag, uint32_t srb, int ix, int iy, int cx0,
-      int cy0, int cx1, int cy1)
+stamp(const orgfig_draw_ctx *dc, const sprite *sp, const unsigned char *cov, uint32_t sag,
+      uint32_t srb, int ix, int iy, int cx0, int cy0, int cx1, int cy1)
 {
     int x0 = ix + sp->x0, y0 = iy + sp->y0, x1 = x0 + sp->w, y1 = y0 + sp->h;
     int xs = x0 < cx0 ? cx0 - x0 : 0, ys = y0 < cy0 ? cy0 - y0 : 0;
@@ -371,19 +369,14 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
         for (int r = 0; r < sp->h; r++, base += dc->stride) {
             size_t k = sp->off + (size_t)r * (size_t)sp->wp;
             for (int c = 0; c < sp->wp; c += 4) {
-                __m128i sv;
-                if (words) {
-                    sv = _mm_loadu_si128((const __m128i *)(words + k + (size_t)c));
-                } else {
-                    int32_t c4;
-                    memcpy(&c4, cov + k + (size_t)c, 4);
-                    __m128i cv = _mm_unpacklo_epi16(
-                        _mm_unpacklo_epi8(_mm_cvtsi32_si128(c4), zero), zero);
-                    cv = _mm_or_si128(cv, _mm_slli_epi32(cv, 16));
-                    sv = _mm_add_epi32(
-                        _mm_slli_epi32(div255x8(_mm_mullo_epi16(sagv, cv)), 8),
-                        div255x8(_mm_mullo_epi16(srbv, cv)));
-                }
+                int32_t c4;
+                memcpy(&c4, cov + k + (size_t)c, 4);
+                __m128i cv = _mm_unpacklo_epi16(
+                    _mm_unpacklo_epi8(_mm_cvtsi32_si128(c4), zero), zero);
+                cv = _mm_or_si128(cv, _mm_slli_epi32(cv, 16));
+                __m128i sv =
+                    _mm_add_epi32(_mm_slli_epi32(div255x8(_mm_mullo_epi16(sagv, cv)), 8),
+                                  div255x8(_mm_mullo_epi16(srbv, cv)));
                 __m128i *dp = (__m128i *)(base + (size_t)c * 4);
                 _mm_storeu_si128(dp, over4(sv, _mm_loadu_si128(dp)));
             }
@@ -395,24 +388,12 @@ stamp(const orgfig_draw_ctx *dc, const sprite *sp, const uint32_t *words,
      * Y0 + R are at least 0 there, while X0 and Y0 may be negative). */
     for (int r = ys; r < ye; r++) {
         uint32_t *drow = (uint32_t *)(dc->pixels + (size_t)(y0 + r) * (size_t)dc->stride);
-        size_t k = sp->off + (size_t)r * (size_t)sp->wp;
-        if (words) {
-            const uint32_t *srow = words + k;
-            for (int c = xs; c < xe; c++) {
-                uint32_t w = srow[c];
-                if (w >= 0xff000000u)
-                    drow[x0 + c] = w;
-                else if (w != 0)
-                    drow[x0 + c] = over(w, drow[x0 + c]);
-            }
-        } else {
-            const unsigned char *crow = cov + k;
-            for (int c = xs; c < xe; c++) {
-                uint32_t cv = crow[c];
-                if (cv != 0) {
-                    uint32_t w = covered(sag, srb, cv);
-                    drow[x0 + c] = w >= 0xff000000u ? w : over(w, drow[x0 + c]);
-                }
+        const unsigned char *crow = cov + sp->off + (size_t)r * (size_t)sp->wp;
+        for (int c = xs; c < xe; c++) {
+            uint32_t cv = crow[c];
+            if (cv != 0) {
+                uint32_t w = covered(sag, srb, cv);
+                drow[x0 + c] = w >= 0xff000000u ? w : over(w, drow[x0 + c]);
             }
         }
     }
@@ -425,7 +406,6 @@ typedef struct band {
     const scatter_priv *p;
     orgfig_draw_ctx *dc; /* read only, except the calling thread's polls */
     const sprite *sp;
-    const uint32_t *words;
     const unsigned char *mask;
     /* One colour: coverages (alpha included) are united into UBUF, an A8
      * image of the clip box at UX0, UY0 (USTRIDE bytes a row), which is
@@ -563,8 +543,8 @@ stamp_points(band *b, size_t i0, size_t i1)
         if (b->ubuf)
             stamp_union(b, &b->sp[ph], (int)wx - half, (int)wy - half);
         else
-            stamp(dc, &b->sp[ph], b->words, b->mask, sag, srb, (int)wx - half,
-                  (int)wy - half, b->cx0, b->cy0, b->cx1, b->cy1);
+            stamp(dc, &b->sp[ph], b->mask, sag, srb, (int)wx - half, (int)wy - half,
+                  b->cx0, b->cy0, b->cx1, b->cy1);
     }
 }
 
@@ -699,9 +679,9 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         return err->status;
     }
     /* Cut each sprite to its inked rectangle, rows zero padded to WP
-     * pixels, and pack them: coverages in place at the front of MASK, and,
-     * for one color, premultiplied ARGB32 words, so that stamping a pixel
-     * is one OVER.  In place is safe: WP <= MSTRIDE (a multiple of 4, at
+     * pixels, and pack them: coverages in place at the front of MASK (and,
+     * for one colour, a copy with the alpha folded in, below).  In place is
+     * safe: WP <= MSTRIDE (a multiple of 4, at
      * least SIDE), so every byte written, padding included, lies before
      * the sprite bytes not yet read. */
     sprite sp[PHASES * PHASES];
@@ -760,7 +740,6 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
                 .p = p,
                 .dc = dc,
                 .sp = sp,
-                .words = NULL,
                 .mask = mask,
                 .ubuf = ubuf,
                 .acov = acov,
