@@ -76,9 +76,13 @@
  * over 3 at 2-5x the time and can lose to level 1 (scatter_100k: l9 NONE
  * 211969 > l1 NONE 211179 bytes), hence SMALL's level 3 there.
  *
- * These figures have 277-2691 colours (anti-aliased lines and text), so
- * they keep RGB; the palette path serves simpler images (flat colours, no
- * anti-aliasing), at 1 byte per pixel or less instead of 3. */
+ * These figures had 277-2691 colours (anti-aliased lines and text), so
+ * they kept RGB.  Since then lines and markers keep 32 coverage levels and
+ * PNG output snaps markers and bar edges to pixels (plot_scatter.c,
+ * plotutil.h), so all the bench figures but the heatmap have at most 256
+ * colours and take the palette path, 1 byte per pixel instead of 3; on
+ * those the trial also weighs Z_RLE (choose_encoding), which the display
+ * preset usually takes: see bench/RESULTS.md for today's bytes. */
 const orgfig_png_opts orgfig_png_fast = {1, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY};
 const orgfig_png_opts orgfig_png_small = {9, ORGFIG_PNG_FILTER_AUTO, Z_DEFAULT_STRATEGY};
 
@@ -700,6 +704,72 @@ bands_for(const plan *pl, int filter)
     return n;
 }
 
+/* ORGFIG_PNG_FILTER_AUTO: choose the filter (NONE or UP, for the whole
+ * image), the deflate strategy and the level of PL's encoding from trial
+ * encodings of a sample of its rows that only count bytes.  *LEVEL and
+ * *STRATEGY come in as the preset's; on return all three hold the choice.
+ *
+ * - The filter: the sample is deflated with each at the preset's level (at
+ *   most 4, zlib's cheapest lazy-matching level: on the bench images the
+ *   ranking is the same as at 9, which would cost too much).  At the fast
+ *   levels (1-3) UP must win by 12%: computing UP costs ~1 ms for
+ *   800x600, 30% of the time, and near-ties are noise of the sample.
+ *   Ties go to NONE.
+ * - Z_RLE (matches at distance 1 only, the previous pixel's bytes), when
+ *   the preset uses the default strategy: it is faster than level 1 and,
+ *   on palette images of plots (runs of one colour between anti-aliased
+ *   edges), 15-25% smaller (bench images: line_1k 28.9 -> 22.6 KB,
+ *   scatter_1m 55.8 -> 44.3 KB).  It is taken when it does no worse than
+ *   the preset's strategy where the final level is at most 6 (the fast
+ *   presets, and noisy images, below: level 6 gains little over the
+ *   trial's 4 there), and where it is 9 (which beats 4 by 5-10%) when it
+ *   wins by 10%.  On RGB images it loses badly unless UP-filtered.
+ * - Noisy content (the sample compresses to more than a tenth: heatmaps of
+ *   noisy data, dense scatter plots): on RGB levels above 3 gain at most 5%
+ *   on the bench images and lazy matching can even lose to level 1, while
+ *   costing 2-4 times level 3's time, so such images drop to level 3; on
+ *   palette images level 6 still gains 15% over 3 (scatter_100k 62 -> 53
+ *   KB) at a fifth of level 9's time, so they drop to 6.
+ * Returns false after a libpng error, with the reason in *E. */
+static bool
+choose_encoding(const plan *pl, int *filter, int *level, int *strategy, orgfig_err *e)
+{
+    static const int filters[2] = {PNG_FILTER_NONE, PNG_FILTER_UP};
+    int lv = *level;
+    bool fast = lv <= 3;
+    bool try_rle = *strategy == Z_DEFAULT_STRATEGY && lv > 0;
+    int period = TRIAL_BAND * (fast ? 16 : 4);
+    int trial_level = lv > 4 ? 4 : lv;
+    size_t bytes[2][2] = {{0, 0}, {0, 0}}; /* [NONE, UP][preset, Z_RLE] */
+    for (int r = 0; r < (try_rle ? 2 : 1); r++)
+        for (int f = 0; f < 2; f++) {
+            png_ctx trial = {NULL, ORGFIG_ERR_INIT, 0};
+            if (!encode_plan(pl, period, filters[f], trial_level, r ? Z_RLE : *strategy,
+                             &trial)) {
+                *e = trial.e;
+                return false;
+            }
+            bytes[f][r] = trial.counted;
+        }
+    int pick[2];
+    for (int r = 0; r < 2; r++) {
+        size_t margin = fast ? bytes[0][r] / 8 : 0;
+        pick[r] = bytes[1][r] < bytes[0][r] - margin;
+    }
+    size_t best = bytes[pick[0]][0], rle = bytes[pick[1]][1];
+    size_t raw = (size_t)sample_rows(pl->height, period) * (pl->rowbytes + 1);
+    if (lv > 3 && best > raw / 10)
+        lv = pl->kind == ROW_INDEXED ? (lv < 6 ? lv : 6) : 3;
+    if (try_rle && (lv <= 6 ? rle <= best : rle < best - best / 10)) {
+        *filter = filters[pick[1]];
+        *strategy = Z_RLE;
+    } else {
+        *filter = filters[pick[0]];
+        *level = lv;
+    }
+    return true;
+}
+
 orgfig_status
 orgfig_png_encode(const unsigned char *pixels, int width, int height, int stride,
                   const orgfig_png_opts *opts, orgfig_buf *out, orgfig_err *err)
@@ -752,53 +822,18 @@ orgfig_png_encode(const unsigned char *pixels, int width, int height, int stride
                  : opts->filter == ORGFIG_PNG_FILTER_UP ? PNG_FILTER_UP
                                                         : PNG_ALL_FILTERS;
     int level = opts->level;
-    if (ok && opts->filter == ORGFIG_PNG_FILTER_AUTO) {
-        /* Choose NONE or UP for the whole image: write the sample rows both
-         * ways with OPTS's strategy at OPTS's level (at most 4, zlib's
-         * cheapest lazy-matching level: on the bench images the ranking is
-         * the same as at 9, which would cost too much), counting bytes
-         * only, and keep the smaller.  At the fast levels (1-3) UP must win
-         * by 12%: computing UP costs ~1 ms for 800x600, 30% of the time,
-         * and near-ties are noise of the sample.  Ties go to NONE. */
-        png_ctx trial = {NULL, ORGFIG_ERR_INIT, 0};
-        size_t none_bytes = 0;
-        int period = TRIAL_BAND * (level <= 3 ? 16 : 4);
-        int trial_level = level > 4 ? 4 : level;
-        ok = encode_plan(&pl, period, PNG_FILTER_NONE, trial_level, opts->strategy,
-                         &trial);
-        if (ok) {
-            none_bytes = trial.counted;
-            trial.counted = 0;
-            ok = encode_plan(&pl, period, PNG_FILTER_UP, trial_level, opts->strategy,
-                             &trial);
-        }
-        if (ok) {
-            size_t margin = level <= 3 ? none_bytes / 8 : 0;
-            filter =
-                trial.counted < none_bytes - margin ? PNG_FILTER_UP : PNG_FILTER_NONE;
-            /* Noisy content (the sample compresses to more than a tenth,
-             * e.g. heatmaps of noisy data, dense scatter plots): levels
-             * above 3 gain little there (at most 5% on the bench images)
-             * and lazy matching can even lose to level 1, while costing
-             * 2-4 times level 3's time; so level 3, the best of zlib's
-             * fast levels. */
-            size_t best = filter == PNG_FILTER_UP ? trial.counted : none_bytes;
-            size_t raw = (size_t)sample_rows(height, period) * (pl.rowbytes + 1);
-            if (level > 3 && best > raw / 10)
-                level = 3;
-        } else {
-            ctx.e = trial.e;
-        }
-    }
+    int strategy = opts->strategy;
+    if (ok && opts->filter == ORGFIG_PNG_FILTER_AUTO)
+        ok = choose_encoding(&pl, &filter, &level, &strategy, &ctx.e);
     if (ok) {
         int nbands = bands_for(&pl, filter);
         bool incompressible = false;
         if (nbands > 1)
-            ok = encode_parallel(&pl, nbands, filter, level, opts->strategy, &ctx,
+            ok = encode_parallel(&pl, nbands, filter, level, strategy, &ctx,
                                  &incompressible);
         /* A band that compressed to more than half its size: one stream. */
         if (nbands == 1 || incompressible)
-            ok = encode_plan(&pl, 0, filter, level, opts->strategy, &ctx);
+            ok = encode_plan(&pl, 0, filter, level, strategy, &ctx);
     }
     orgfig_free(pal);
     if (ok)
