@@ -513,11 +513,23 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
           (let* ((s0 (orgfig-bench--now))
                  (small (orgfig-render fig 'png t)))
             (setq small-ms (* 1000 (- (orgfig-bench--now) s0))
-                  small-png (length small))))
+                  small-png (length small))
+            (orgfig-bench--save-png name "" png)
+            (orgfig-bench--save-png name "-small" small)))
         (orgfig-close fig)))
     (list :ms (nreverse ms) :build (nreverse build) :cpu (nreverse cpu)
           :png (length png) :small-png small-png :small-ms small-ms
           :size (orgfig-bench--png-size png) :gcs gcs :gc-ms gc-ms)))
+
+(defun orgfig-bench--save-png (name suffix png)
+  "Write PNG as NAME SUFFIX.png in $ORGFIG_BENCH_PNG_DIR, if that is set."
+  (let ((dir (getenv "ORGFIG_BENCH_PNG_DIR")))
+    (when (and dir (not (string-empty-p dir)))
+      (make-directory dir t)
+      (let ((coding-system-for-write 'binary))
+        (write-region png nil (expand-file-name
+                               (format "%s%s.png" name suffix) dir)
+                      nil 'silent)))))
 
 (defun orgfig-bench--load-times (name data)
   "Time loading workload NAME's file with the data readers, if they exist.
