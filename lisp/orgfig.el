@@ -576,9 +576,12 @@ streamed X must be sorted."
 PROPS: `:size' (marker area in points², one number or one per point),
 `:color' (a color, or numbers mapped through `:cmap' between `:vmin'
 and `:vmax'), `:colorbar', `:colorbar-label' (a string beside the
-colorbar), `:marker', `:alpha', `:label', `:axes' and `:density' (t:
-count points per pixel and color the counts, for millions of points;
-its colorbar shows the counts on a log scale).  With `:density' t, X
+colorbar), `:marker', `:alpha', `:label', `:axes', `:snap' (t, the
+default: in PNG output each marker is centred on its pixel, as
+matplotlib does, so all look alike and crisp; nil: placed to 1/8
+pixel) and `:density' (t: count points per pixel and color the counts,
+for millions of points; its colorbar shows the counts on a log
+scale).  With `:density' t, X
 and Y may be file sources of one file (`orgfig-file-source'), streamed
 into a grid of counts."
   (if (or (orgfig-file-source-p x) (orgfig-file-source-p y))

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plotutil.h"
 #include "props.h"
 #include "render.h"
 
@@ -348,6 +349,8 @@ bar_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         double big = 1e6;
         v0 = fmax(-big, fmin(big, v0));
         v1 = fmax(-big, fmin(big, v1));
+        orgfig_snap_span(dc, &c0, &c1);
+        orgfig_snap_span(dc, &v0, &v1);
         if (p->horizontal)
             cairo_rectangle(cr, fmin(v0, v1), fmin(c0, c1), fabs(v1 - v0), fabs(c1 - c0));
         else

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "plotutil.h"
 #include "props.h"
 #include "render.h"
 
@@ -283,8 +284,11 @@ hist_draw(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
                 cairo_line_to(cr, px1, y0);
             first = false;
         } else if (h > 0) {
-            cairo_rectangle(cr, fmin(px0, px1), fmin(py, y0), fabs(px1 - px0),
-                            fabs(y0 - py));
+            double base0 = y0;
+            orgfig_snap_span(dc, &px0, &px1);
+            orgfig_snap_span(dc, &base0, &py);
+            cairo_rectangle(cr, fmin(px0, px1), fmin(py, base0), fabs(px1 - px0),
+                            fabs(base0 - py));
         }
     }
     orgfig_set_source(cr, orgfig_artist_rgba(a));

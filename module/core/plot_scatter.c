@@ -3,13 +3,16 @@
  * Three ways to draw, chosen per render:
  *  - cairo paths (SVG/PDF, few points, or a size per point);
  *  - sprite stamping (PNG, more than orgfig_scatter_sprite_min points):
- *    one marker is rendered with cairo into small A8 coverage masks, one
- *    per 1/8-pixel sub-pixel offset (64 in all), then composited with
- *    premultiplied OVER at each point's position rounded to 1/8 device
- *    pixel, inside the axes box (with one colour for all points, their
- *    coverages are united into an A8 image instead, 1 - (1-u)(1-v), and
- *    the colour painted through it once: the same result).  That moves a marker by at
- * most 1/16 pixel; tests compare the result with cairo's own drawing.  With many points,
+ *    one marker is rendered with cairo into a small A8 coverage mask and
+ *    composited with premultiplied OVER at each point's device pixel,
+ *    centred on it (:snap t, the default, as matplotlib's Agg places
+ *    markers), or at its position rounded to 1/8 device pixel (:snap nil:
+ *    64 masks, one per sub-pixel offset, moving a marker by at most 1/16
+ *    pixel), inside the axes box.  With one colour for all points, their
+ *    coverages are united into an A8 image instead, 1 - (1-u)(1-v),
+ *    rounded to the sprites' 32 levels, and the colour painted through it
+ *    once: the same result.  Tests compare the result with cairo's own
+ *    drawing, which snaps the same way in PNG output.  With many points,
  * orgfig_scatter_threads threads stamp at once, each into its own horizontal band of the
  * image (stamp_bands), which leaves exactly the image one thread would;
  *  - :density t: points are counted per device pixel in a uint32 grid and
@@ -34,6 +37,8 @@ size_t orgfig_scatter_thread_min = 100000;
 
 #define PHASE_BITS 3
 #define PHASES (1 << PHASE_BITS)
+/* The sprite centred on its pixel: the one snapped markers use. */
+#define SNAP_PHASE (PHASES / 2 * PHASES + PHASES / 2)
 
 typedef struct scatter_priv {
     double size; /* marker area in points^2 (matplotlib's s) */
@@ -41,13 +46,14 @@ typedef struct scatter_priv {
     orgfig_cmap cmap;
     double vmin, vmax; /* for a color column */
     bool density;
+    bool snap; /* PNG: centre each marker on its device pixel */
 } scatter_priv;
 
 /* cols: 0 X, 1 Y, 2 sizes (or NULL), 3 color values (or NULL). */
 
 static const char *const scatter_args[] = {"X", "Y", NULL};
-static const char *const scatter_props[] = {"size",     "cmap",   "vmin",    "vmax",
-                                            "colorbar", "marker", "density", NULL};
+static const char *const scatter_props[] = {
+    "size", "cmap", "vmin", "vmax", "colorbar", "marker", "density", "snap", NULL};
 
 static orgfig_status
 scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
@@ -68,6 +74,7 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
     a->priv = p;
     p->size = 36;
     p->marker = ORGFIG_MARKER_CIRCLE;
+    p->snap = true;
     p->cmap = orgfig_cmap_default();
     bool has_vmin = false, has_vmax = false, colorbar = false;
     for (size_t i = 0; i < nprops; i++) {
@@ -120,6 +127,8 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
             p->marker = e == 0 ? ORGFIG_MARKER_CIRCLE : (orgfig_marker)e;
         } else if (strcmp(k, "density") == 0) {
             st = orgfig_val_bool(v, &l, &p->density, err);
+        } else if (strcmp(k, "snap") == 0) {
+            st = orgfig_val_bool(v, &l, &p->snap, err);
         }
         if (st != ORGFIG_OK)
             return st;
@@ -201,6 +210,18 @@ diameter_px(const scatter_priv *p, const orgfig_artist *a, size_t i)
     return sqrt(s) * ORGFIG_PT;
 }
 
+/* The centre of the device pixel that logical coordinate V falls in, in
+ * logical units (S device pixels per logical one), as matplotlib's Agg
+ * places markers: every marker then looks the same (crisp, where sub-pixel
+ * positions would blur small ones in 64 ways) and compresses well.  Values
+ * far outside the image are left alone (the caller skips them). */
+static inline double
+snapped(double v, double s)
+{
+    double dv = v * s;
+    return fabs(dv) < 1e9 ? (floor(dv) + 0.5) / s : v;
+}
+
 static orgfig_status
 draw_paths(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
 {
@@ -211,6 +232,7 @@ draw_paths(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     bool stroked = orgfig_marker_stroked(p->marker);
     bool percolor = a->cols[3] != NULL;
     bool each = percolor || base.a < 1;
+    bool snap = p->snap && dc->pixels;
     cairo_set_line_width(cr, 1.0 * ORGFIG_PT);
     orgfig_set_source(cr, base);
     size_t batch = 0;
@@ -222,6 +244,10 @@ draw_paths(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
         if (d <= 0)
             continue;
         double px = orgfig_map_apply(&dc->mx, xv), py = orgfig_map_apply(&dc->my, yv);
+        if (snap) {
+            px = snapped(px, dc->scale);
+            py = snapped(py, dc->scale);
+        }
         if (px < dc->box.x - d || px > dc->box.x + dc->box.w + d || py < dc->box.y - d ||
             py > dc->box.y + dc->box.h + d)
             continue;
@@ -416,6 +442,7 @@ typedef struct band {
     uint32_t sag, srb;
     orgfig_rgba base;
     bool percolor;
+    bool snap;
     int half;
     int cx0, cy0, cx1, cy1;
     double s;
@@ -530,10 +557,18 @@ stamp_points(band *b, size_t i0, size_t i1)
          * test above px, py > -(half + 1), so shifted by OFF they are
          * positive and a truncating cast is floor; PHASES is a power of
          * two, so the whole pixel and the phase are a shift and a mask. */
-        long qx = (long)((px + off) * PHASES + 0.5),
-             qy = (long)((py + off) * PHASES + 0.5);
-        long wx = (qx >> PHASE_BITS) - off, wy = (qy >> PHASE_BITS) - off;
-        int ph = (int)(qy & (PHASES - 1)) * PHASES + (int)(qx & (PHASES - 1));
+        long wx, wy;
+        int ph = SNAP_PHASE;
+        if (b->snap) {
+            wx = (long)(px + off) - off;
+            wy = (long)(py + off) - off;
+        } else {
+            long qx = (long)((px + off) * PHASES + 0.5),
+                 qy = (long)((py + off) * PHASES + 0.5);
+            wx = (qx >> PHASE_BITS) - off;
+            wy = (qy >> PHASE_BITS) - off;
+            ph = (int)(qy & (PHASES - 1)) * PHASES + (int)(qx & (PHASES - 1));
+        }
         if (b->percolor) {
             orgfig_rgba c = point_color(a, b->p, i, b->base);
             if (!(c.a > 0))
@@ -632,6 +667,8 @@ render_masks(const scatter_priv *p, double d, double s, int half, int side, int 
 {
     size_t one = (size_t)mstride * (size_t)side;
     for (int ph = 0; ph < PHASES * PHASES; ph++) {
+        if (p->snap && ph != SNAP_PHASE)
+            continue; /* left empty: never stamped */
         cairo_surface_t *ms = cairo_image_surface_create_for_data(
             mask + one * (size_t)ph, CAIRO_FORMAT_A8, side, side, mstride);
         cairo_t *mc = cairo_create(ms);
@@ -750,6 +787,7 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
                 .srb = srb,
                 .base = base,
                 .percolor = percolor,
+                .snap = p->snap,
                 .half = half,
                 .cx0 = cx0,
                 .cy0 = cy0,
@@ -760,6 +798,17 @@ draw_sprites(const orgfig_artist *a, orgfig_draw_ctx *dc, orgfig_err *err)
     orgfig_status st = stamp_bands(&job, err);
     orgfig_draw_pixels_end(dc);
     if (st == ORGFIG_OK && ubuf) {
+        /* The united coverage back onto the sprites' levels: the union
+         * u + v - uv leaves values between them (254 where a few faint
+         * stamps overlap a solid one), each a colour of its own. */
+        unsigned char lut[256];
+        for (unsigned v = 0; v < 256; v++)
+            lut[v] = level(v);
+        for (int yy = 0; yy < cy1 - cy0; yy++) {
+            unsigned char *row = ubuf + (size_t)yy * (size_t)ustride;
+            for (int xx = 0; xx < cx1 - cx0; xx++)
+                row[xx] = lut[row[xx]];
+        }
         orgfig_rgba opaque = base;
         opaque.a = 1;
         orgfig_set_source(dc->cr, opaque);

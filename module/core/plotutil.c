@@ -1,5 +1,5 @@
-/* plotutil.c - polygons, number formats and colors shared by the
- * heatmap, fill-between, errorbar, area, box and pie kinds (plotutil.h). */
+/* plotutil.c - polygons, number formats and colors shared by the plot
+ * kinds (plotutil.h). */
 #include "plotutil.h"
 
 #include <math.h>

@@ -1,5 +1,4 @@
-/* plotutil.h - helpers shared by the heatmap, fill-between, errorbar, area,
- * box and pie plot kinds (internal to the core).
+/* plotutil.h - helpers shared by the plot kinds (internal to the core).
  *
  * Polygons.  Filled areas are built point by point into a growable,
  * counted vertex buffer and then added to the cairo path as one sub-path.
@@ -16,7 +15,10 @@
  * %[flags][width][.precision](f|F|e|E|g|G) (flags among "-+ #0", width and
  * precision at most two digits each) and otherwise only literal text and
  * "%%"; anything else ("%s", "%n", "%d", "%5$f", "%lf", "%*f") is refused
- * with a message naming the function and the property. */
+ * with a message naming the function and the property.
+ *
+ * Pixel snapping.  PNG output puts the edges of bars and histogram boxes
+ * on device-pixel boundaries (orgfig_snap_span). */
 #ifndef ORGFIG_PLOTUTIL_H
 #define ORGFIG_PLOTUTIL_H
 
@@ -55,6 +57,22 @@ static inline bool
 orgfig_usable(double v, bool log)
 {
     return isfinite(v) && (!log || v > 0);
+}
+
+/* In PNG output (DC has pixels), move both ends of the span *A..*B (logical
+ * units) of a filled rectangle to the nearest device-pixel boundary, as
+ * matplotlib's Agg snaps rectilinear paths: bars get crisp edges,
+ * neighbours share their edge without a seam, and the image keeps few
+ * colours (a palette PNG).  Spans under 2 device pixels keep their exact
+ * ends (rounded, they could vanish), as do SVG and PDF output. */
+static inline void
+orgfig_snap_span(const orgfig_draw_ctx *dc, double *a, double *b)
+{
+    double s = dc->scale, da = *a * s, db = *b * s;
+    if (dc->pixels == NULL || !(fabs(da) < 1e9 && fabs(db) < 1e9) || fabs(db - da) < 2)
+        return;
+    *a = round(da) / s;
+    *b = round(db) / s;
 }
 
 /* ---- number formats ---- */

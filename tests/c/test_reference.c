@@ -196,9 +196,12 @@ TEST(reference_step_line)
     orgfig_figure_free(f);
 }
 
-TEST(reference_scatter_sprites)
+/* 120 markers of each of three kinds, stamped from sprites (the PNG fast
+ * path), centred on their pixels (the default) or at sub-pixel positions
+ * (:snap nil), compared with reference NAME. */
+static void
+scatter_sprites_ref(bool snap, const char *name)
 {
-    /* 120 markers of each of three kinds, stamped from sprites (the PNG fast path). */
     orgfig_figure *f = ref_figure();
     REQUIRE(f);
     orgfig_err err = ORGFIG_ERR_INIT;
@@ -211,17 +214,25 @@ TEST(reference_scatter_sprites)
         }
         orgfig_column *cx = tb_column(x, 120), *cy = tb_column(y, 120);
         orgfig_value a[] = {tb_col(cx), tb_col(cy)};
-        orgfig_prop p[] = {{"marker", tb_sym(markers[m])}, {"size", tb_num(12)}};
-        CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
+        orgfig_prop p[] = {{"marker", tb_sym(markers[m])},
+                           {"size", tb_num(12)},
+                           {"snap", snap ? tb_t : tb_nil}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
         orgfig_column_unref(cx);
         orgfig_column_unref(cy);
     }
     ref_limits(f, 0, 10, 0, 10);
     size_t saved = orgfig_scatter_sprite_min;
     orgfig_scatter_sprite_min = 50;
-    CHECK(compare_ref(f, "scatter-sprites") == 0);
+    CHECK(compare_ref(f, name) == 0);
     orgfig_scatter_sprite_min = saved;
     orgfig_figure_free(f);
+}
+
+TEST(reference_scatter_sprites)
+{
+    scatter_sprites_ref(false, "scatter-sprites");
+    scatter_sprites_ref(true, "scatter-snapped");
 }
 
 TEST(reference_bars)

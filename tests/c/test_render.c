@@ -620,9 +620,10 @@ TEST(render_fault_injection_every_allocation)
 TEST(render_scatter_sprites_match_cairo)
 {
     /* The same 6000 opaque markers, stamped from sprites and drawn by
-     * cairo.  Sprites are placed on the nearest 1/8 pixel (at most
-     * 1/16 px off), so only anti-aliased edge pixels differ a little: we
-     * allow 0.2% of the pixels to differ by more than 32 in a channel
+     * cairo, centred on their pixels (the default) and with :snap nil.
+     * Unsnapped sprites are placed on the nearest 1/8 pixel (at most 1/16
+     * px off), so only anti-aliased edge pixels differ a little: we allow
+     * 0.2% of the pixels to differ by more than 32 in a channel
      * (measured: at most 0.04%, for the thin strokes of x), which still
      * catches a marker of the wrong size, color, position or clipping
      * (one misplaced marker alone changes about 0.1%). */
@@ -637,14 +638,18 @@ TEST(render_scatter_sprites_match_cairo)
     free(x);
     free(y);
     static const char *const markers[] = {"circle", "square", "triangle", "x"};
-    for (int scale = 1; scale <= 2; scale++) {
+    for (int k = 0; k < 4; k++) {
+        int scale = 1 + k % 2;
+        bool snap = k < 2;
         for (int m = 0; m < 4; m++) {
             orgfig_figure *f = fig(300, 240, scale);
             REQUIRE(f);
             orgfig_err err = ORGFIG_ERR_INIT;
             orgfig_value a[] = {colv(cx), colv(cy)};
-            orgfig_prop p[] = {{"marker", tb_sym(markers[m])}, {"size", num(20)}};
-            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
+            orgfig_prop p[] = {{"marker", tb_sym(markers[m])},
+                               {"size", num(20)},
+                               {"snap", snap ? tb_t : tb_nil}};
+            CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
             set_limits(f, 0, 10, 0, 10);
             test_image sprites, paths;
             size_t saved = orgfig_scatter_sprite_min;
@@ -668,8 +673,8 @@ TEST(render_scatter_sprites_match_cairo)
                 }
             }
             if (differ * 500 > total || getenv("ORGFIG_TEST_VERBOSE"))
-                fprintf(stderr, "  %s x%d: %ld of %ld pixels differ\n", markers[m], scale,
-                        differ, total);
+                fprintf(stderr, "  %s x%d snap %d: %ld of %ld pixels differ\n",
+                        markers[m], scale, (int)snap, differ, total);
             CHECK(differ * 500 <= total);
             CHECK(colored > total / 20); /* the markers are really there */
             test_image_free(&sprites);
@@ -679,6 +684,230 @@ TEST(render_scatter_sprites_match_cairo)
     }
     orgfig_column_unref(cx);
     orgfig_column_unref(cy);
+}
+
+/* The ink of IMG (pixels not white) in connected components (8-way),
+ * each described by its bounding box and pixels.  Returns the number of
+ * components whose box and pixels equal the first one's (*SAME) and the
+ * number found (*N).  MAXN components at most. */
+static void
+ink_components(const test_image *img, int *n, int *same)
+{
+    int w = img->w, h = img->h;
+    unsigned char *seen = calloc((size_t)w * h, 1);
+    int *stack = malloc((size_t)w * h * sizeof *stack);
+    int fx0 = 0, fy0 = 0, fw = 0, fh = 0;
+    *n = *same = 0;
+    if (seen == NULL || stack == NULL)
+        goto out;
+    for (int y0 = 0; y0 < h; y0++)
+        for (int x0 = 0; x0 < w; x0++) {
+            const unsigned char *p = test_px(img, x0, y0);
+            if (seen[y0 * w + x0] || (p[0] == 255 && p[1] == 255 && p[2] == 255))
+                continue;
+            int top = 0, bx0 = x0, by0 = y0, bx1 = x0, by1 = y0;
+            stack[top++] = y0 * w + x0;
+            seen[y0 * w + x0] = 1;
+            while (top > 0) {
+                int k = stack[--top], x = k % w, y = k / w;
+                bx0 = x < bx0 ? x : bx0;
+                bx1 = x > bx1 ? x : bx1;
+                by0 = y < by0 ? y : by0;
+                by1 = y > by1 ? y : by1;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int u = x + dx, v = y + dy;
+                        if (u < 0 || v < 0 || u >= w || v >= h || seen[v * w + u])
+                            continue;
+                        const unsigned char *q = test_px(img, u, v);
+                        if (q[0] == 255 && q[1] == 255 && q[2] == 255)
+                            continue;
+                        seen[v * w + u] = 1;
+                        stack[top++] = v * w + u;
+                    }
+            }
+            int cw = bx1 - bx0 + 1, ch = by1 - by0 + 1;
+            if (++*n == 1) {
+                fx0 = bx0, fy0 = by0, fw = cw, fh = ch;
+                *same = 1;
+                continue;
+            }
+            bool eq = cw == fw && ch == fh;
+            for (int y = 0; eq && y < ch; y++)
+                eq = memcmp(test_px(img, bx0, by0 + y), test_px(img, fx0, fy0 + y),
+                            (size_t)cw * 4) == 0;
+            *same += eq;
+        }
+out:
+    free(seen);
+    free(stack);
+}
+
+TEST(render_scatter_snap_centres_markers_on_pixels)
+{
+    /* 400 well-separated small circles at irrational positions, no axes:
+     * snapped (the default), every marker is the same crisp pattern, from
+     * sprites (many points) as from cairo (few); with :snap nil they fall
+     * at sub-pixel positions and look different. */
+    size_t n = 400;
+    double x[400], y[400];
+    for (size_t i = 0; i < n; i++) {
+        x[i] = (double)(i % 20) * 10 + 5 + fmod(i * 0.6180339887, 1.0) * 3;
+        y[i] = (double)(i / 20) * 10 + 5 + fmod(i * 0.7548776662, 1.0) * 3;
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    for (int k = 0; k < 4; k++) {
+        bool snap = k < 3, sprites = k != 1;
+        orgfig_figure *f = fig(400, 400, k == 2 ? 2 : 1);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_prop ax[] = {{"axis", tb_nil}};
+        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
+        orgfig_value a[] = {colv(cx), colv(cy)};
+        orgfig_prop p[] = {{"size", num(4)}, {"snap", snap ? tb_t : tb_nil}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
+        set_limits(f, 0, 200, 0, 200);
+        size_t saved = orgfig_scatter_sprite_min;
+        orgfig_scatter_sprite_min = sprites ? 10 : (size_t)-1;
+        test_image img;
+        bool ok = render_png(f, &img);
+        orgfig_scatter_sprite_min = saved;
+        REQUIRE(ok);
+        int found, same;
+        ink_components(&img, &found, &same);
+        if (getenv("ORGFIG_TEST_VERBOSE"))
+            fprintf(stderr, "  case %d: %d markers, %d like the first\n", k, found, same);
+        CHECK(found == (int)n);
+        if (snap)
+            CHECK(same == found);
+        else
+            CHECK(same < found / 4);
+        test_image_free(&img);
+        orgfig_figure_free(f);
+    }
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
+
+TEST(render_scatter_one_colour_keeps_few_colours)
+{
+    /* 200000 translucent overlapping markers in one colour: their united
+     * coverage is painted on the sprites' 32 levels, so the image has at
+     * most 33 colours (white and 32 blends) and encodes as a palette. */
+    size_t n = 200000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    REQUIRE(x && y);
+    for (size_t i = 0; i < n; i++) {
+        double r = fmod(i * 0.6180339887, 1.0), t = fmod(i * 0.7548776662, 1.0) * 6.283;
+        x[i] = 5 + 4 * sqrt(r) * cos(t);
+        y[i] = 5 + 4 * sqrt(r) * sin(t);
+    }
+    orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
+    free(x);
+    free(y);
+    for (int snap = 0; snap < 2; snap++) {
+        orgfig_figure *f = fig(300, 240, 1);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_prop ax[] = {{"axis", tb_nil}};
+        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
+        orgfig_value a[] = {colv(cx), colv(cy)};
+        orgfig_prop p[] = {
+            {"size", num(3)}, {"alpha", num(0.05)}, {"snap", snap ? tb_t : tb_nil}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 3, &err) == ORGFIG_OK);
+        set_limits(f, 0, 10, 0, 10);
+        orgfig_buf out = ORGFIG_BUF_INIT(NULL);
+        orgfig_render_opts o = {ORGFIG_FORMAT_PNG, -1, false, NULL, NULL, NULL};
+        REQUIRE(orgfig_figure_render(f, &o, &out, &err) == ORGFIG_OK);
+        REQUIRE(out.len > 33);
+        CHECK(out.data[25] == 3); /* indexed colour */
+        test_image img;
+        REQUIRE(test_decode_png(out.data, out.len, &img));
+        uint32_t colours[64];
+        int nc = 0;
+        bool over = false;
+        for (int yy = 0; yy < img.h && !over; yy++)
+            for (int xx = 0; xx < img.w && !over; xx++) {
+                const unsigned char *q = test_px(&img, xx, yy);
+                uint32_t c = (uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 | q[2];
+                int j = 0;
+                while (j < nc && colours[j] != c)
+                    j++;
+                if (j == nc) {
+                    over = nc == 64;
+                    if (!over)
+                        colours[nc++] = c;
+                }
+            }
+        if (getenv("ORGFIG_TEST_VERBOSE"))
+            fprintf(stderr, "  snap %d: %d colours\n", snap, nc);
+        CHECK(!over && nc <= 33);
+        CHECK(nc > 8); /* the overlaps really blend */
+        test_image_free(&img);
+        orgfig_buf_free(&out);
+        orgfig_figure_free(f);
+    }
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+}
+
+TEST(render_bars_snap_to_device_pixels)
+{
+    /* PNG bars and histogram boxes of at least 2 device pixels have their
+     * edges on pixel boundaries: across a row through them every pixel is
+     * the bar colour or the background, nothing between.  Boxes narrower
+     * than 2 pixels keep their exact, anti-aliased edges and do not
+     * vanish: 90 bars 0.6 pixels wide ink at least 90 pixels. */
+    for (int scale = 1; scale <= 2; scale++) {
+        orgfig_figure *f = fig(233, 150, scale);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_prop ax[] = {{"axis", tb_nil}};
+        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
+        double d[700];
+        for (int i = 0; i < 700; i++)
+            d[i] = fmod(i * 0.618034, 1) + fmod(i * 0.754878, 1);
+        orgfig_column *cd = tb_column(d, 700);
+        orgfig_value a[] = {colv(cd)};
+        orgfig_prop p[] = {{"bins", num(13)}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_HIST, a, 1, p, 1, &err) == ORGFIG_OK);
+        test_image img;
+        REQUIRE(render_png(f, &img));
+        int y = img.h * 4 / 5, mixed = 0, inked = 0;
+        for (int xx = 0; xx < img.w; xx++) {
+            bool bg = test_px_near(&img, xx, y, 255, 255, 255, 0);
+            bool bar = test_px_near(&img, xx, y, BLUE[0], BLUE[1], BLUE[2], 1);
+            mixed += !bg && !bar;
+            inked += bar;
+        }
+        CHECK(mixed == 0);
+        CHECK(inked > img.w / 2);
+        test_image_free(&img);
+        orgfig_figure_free(f);
+
+        f = fig(200, 100, scale);
+        REQUIRE(f);
+        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
+        double u[90], h[90];
+        for (int i = 0; i < 90; i++) {
+            u[i] = i;
+            h[i] = 1;
+        }
+        orgfig_column *cu = tb_column(u, 90), *ch = tb_column(h, 90);
+        orgfig_value b[] = {colv(cu), colv(ch)};
+        orgfig_prop q[] = {{"bar-width", num(0.3)}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_BAR, b, 2, q, 1, &err) == ORGFIG_OK);
+        REQUIRE(render_png(f, &img));
+        int cols = 0;
+        for (int xx = 0; xx < img.w; xx++)
+            cols += !test_px_near(&img, xx, img.h / 2, 255, 255, 255, 8);
+        CHECK(cols >= 90);
+        test_image_free(&img);
+        orgfig_figure_free(f);
+        orgfig_column_unref(ch);
+        orgfig_column_unref(cd);
+        orgfig_column_unref(cu);
+    }
 }
 
 static int quit_polls;
