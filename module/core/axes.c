@@ -181,16 +181,41 @@ orgfig_axes_draw_colorbar(cairo_t *cr, const orgfig_figure *f, const orgfig_layo
         return;
     orgfig_rect r = al->colorbar;
     cairo_save(cr);
-    /* A vertical gradient through 64 stops is smooth at any size. */
-    cairo_pattern_t *p = cairo_pattern_create_linear(0, r.y + r.h, 0, r.y);
-    for (int s = 0; s <= 64; s++) {
-        orgfig_rgba c = orgfig_cmap_at(al->cb.cmap, s / 64.0);
-        cairo_pattern_add_color_stop_rgba(p, s / 64.0, c.r, c.g, c.b, c.a);
-    }
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
-    cairo_set_source(cr, p);
-    cairo_fill(cr);
-    cairo_pattern_destroy(p);
+    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE &&
+        r.w > 0 && r.h > 0) {
+        /* PNG: the 256 colours of the lookup table that heatmaps and
+         * density plots are painted with, top = the end of the map, so the
+         * bar shows exactly their colours and adds no others to the image
+         * (a gradient added one per row, which kept such figures out of
+         * the palette PNG path and compressed worse). */
+        uint32_t lut[256], col[256];
+        orgfig_cmap_lut(al->cb.cmap, lut);
+        for (int k = 0; k < 256; k++)
+            col[k] = lut[255 - k];
+        cairo_surface_t *img = cairo_image_surface_create_for_data(
+            (unsigned char *)col, CAIRO_FORMAT_ARGB32, 1, 256, (int)sizeof col[0]);
+        cairo_save(cr);
+        cairo_translate(cr, r.x, r.y);
+        cairo_scale(cr, r.w, r.h / 256);
+        cairo_set_source_surface(cr, img, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+        cairo_pattern_set_extend(cairo_get_source(cr), CAIRO_EXTEND_PAD);
+        cairo_fill(cr);
+        cairo_restore(cr); /* drops the source, the pattern's reference to IMG */
+        cairo_surface_finish(img);
+        cairo_surface_destroy(img);
+    } else {
+        /* Vector output: a gradient through 64 stops, smooth at any size. */
+        cairo_pattern_t *p = cairo_pattern_create_linear(0, r.y + r.h, 0, r.y);
+        for (int s = 0; s <= 64; s++) {
+            orgfig_rgba c = orgfig_cmap_at(al->cb.cmap, s / 64.0);
+            cairo_pattern_add_color_stop_rgba(p, s / 64.0, c.r, c.g, c.b, c.a);
+        }
+        cairo_set_source(cr, p);
+        cairo_fill(cr);
+        cairo_pattern_destroy(p);
+    }
     double lw = 0.8 * ORGFIG_PT * L->font_px / (f->style.font_size * ORGFIG_PT);
     orgfig_set_source(cr, f->style.foreground);
     cairo_set_line_width(cr, lw);

@@ -1370,6 +1370,67 @@ TEST(render_density_colorbar_counts)
     orgfig_column_unref(cy);
 }
 
+TEST(render_png_colorbar_is_the_lookup_table)
+{
+    /* In PNG a colorbar is painted with the 256 colours of the lookup table
+     * the heatmap itself uses: every pixel inside its frame is one of them,
+     * the top rows are the map's end and the bottom rows its start, and going
+     * up the colours never step back through the table. */
+    for (int scale = 1; scale <= 2; scale++) {
+        orgfig_figure *f = fig(400, 300, scale);
+        REQUIRE(f);
+        orgfig_err err = ORGFIG_ERR_INIT;
+        double m[4] = {0, 1, 2, 3};
+        orgfig_column *row0 = tb_column(m, 2), *row1 = tb_column(m + 2, 2);
+        orgfig_value rows[] = {colv(row0), colv(row1)};
+        orgfig_value a[] = {tb_list(rows, 2)};
+        orgfig_prop p[] = {{"cmap", tb_sym("magma")}};
+        CHECK(orgfig_figure_plot(f, ORGFIG_HEATMAP, a, 1, p, 1, &err) == ORGFIG_OK);
+        orgfig_layout L;
+        REQUIRE(layout_of(f, &L));
+        const orgfig_axes_layout *al = &L.axes[0];
+        REQUIRE(al->has_colorbar);
+        test_image img;
+        REQUIRE(render_png(f, &img));
+        orgfig_cmap cm;
+        REQUIRE(orgfig_cmap_parse("magma", 5, &cm, "test", ":cmap", &err) == ORGFIG_OK);
+        uint32_t lut[256];
+        orgfig_cmap_lut(cm, lut);
+        /* Two device pixels inside the frame on every side. */
+        int x0 = (int)ceil(al->colorbar.x * scale) + 2,
+            x1 = (int)floor((al->colorbar.x + al->colorbar.w) * scale) - 2,
+            y0 = (int)ceil(al->colorbar.y * scale) + 2,
+            y1 = (int)floor((al->colorbar.y + al->colorbar.h) * scale) - 2;
+        REQUIRE(x1 > x0 && y1 > y0);
+        int bad = 0, back = 0, prev = -1, top = -1, bottom = -1;
+        for (int yy = y1 - 1; yy >= y0; yy--)
+            for (int xx = x0; xx < x1; xx++) {
+                const unsigned char *q = test_px(&img, xx, yy);
+                uint32_t c =
+                    0xff000000u | (uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 | q[2];
+                int k = 0;
+                while (k < 256 && lut[k] != c)
+                    k++;
+                bad += k == 256;
+                if (k == 256 || xx != x0)
+                    continue;
+                back += k < prev;
+                prev = k;
+                bottom = bottom < 0 ? k : bottom;
+                top = k;
+            }
+        CHECK(bad == 0);
+        CHECK(back == 0);
+        CHECK(bottom >= 0 && bottom <= 4); /* 2 px in: at most ~3 rows of the table */
+        CHECK(top >= 251);
+        test_image_free(&img);
+        orgfig_layout_free(&L);
+        orgfig_figure_free(f);
+        orgfig_column_unref(row0);
+        orgfig_column_unref(row1);
+    }
+}
+
 TEST(render_colorbar_label)
 {
     /* :colorbar-label on heatmaps and scatters: a rotated text right of
