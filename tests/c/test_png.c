@@ -538,19 +538,30 @@ test_urand(void)
     return (double)(test_rng >> 11) / 9007199254740992.0;
 }
 
+/* A white 640x480 image framed in black at X, Y (W x H), as plots are;
+ * returns a context on it for the caller to go on drawing (*S gets the
+ * surface). */
+static cairo_t *
+framed_canvas(cairo_surface_t **s, double x, double y, double w, double h)
+{
+    *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 640, 480);
+    cairo_t *cr = cairo_create(*s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_stroke(cr);
+    return cr;
+}
+
 /* A 640x480 figure: white, axes frame, tick labels and an anti-aliased
  * random walk of 1000 points. */
 static cairo_surface_t *
 draw_line_plot(void)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 640, 480);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 1);
-    cairo_rectangle(cr, 60.5, 30.5, 560, 400);
-    cairo_stroke(cr);
+    cairo_surface_t *s;
+    cairo_t *cr = framed_canvas(&s, 60.5, 30.5, 560, 400);
     cairo_set_font_size(cr, 11);
     for (int i = 0; i <= 8; i++) {
         char label[16];
@@ -624,14 +635,8 @@ TEST(png_small_preset_is_never_larger_than_fast)
 static cairo_surface_t *
 draw_dot_plot(void)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 640, 480);
-    cairo_t *cr = cairo_create(s);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    cairo_rectangle(cr, 40, 20, 580, 420);
-    cairo_stroke(cr);
+    cairo_surface_t *s;
+    cairo_t *cr = framed_canvas(&s, 40.5, 20.5, 580, 420);
     cairo_set_source_rgb(cr, 31 / 255.0, 119 / 255.0, 180 / 255.0);
     cairo_arc(cr, 330, 230, 120, 0, 2 * M_PI);
     cairo_fill(cr);

@@ -686,6 +686,21 @@ TEST(render_scatter_sprites_match_cairo)
     orgfig_column_unref(cy);
 }
 
+/* A W x H figure at SCALE without axes (:axis nil: no spines, ticks or
+ * labels), so only the data is drawn. */
+static orgfig_figure *
+bare_fig(int w, int h, int scale)
+{
+    orgfig_figure *f = fig(w, h, scale);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop ax[] = {{"axis", tb_nil}};
+    if (f && orgfig_figure_set(f, ax, 1, &err) != ORGFIG_OK) {
+        orgfig_figure_free(f);
+        return NULL;
+    }
+    return f;
+}
+
 /* The ink of IMG (pixels not white) in connected components (8-way),
  * each described by its bounding box and pixels.  Returns the number of
  * components whose box and pixels equal the first one's (*SAME) and the
@@ -758,11 +773,9 @@ TEST(render_scatter_snap_centres_markers_on_pixels)
     orgfig_column *cx = tb_column(x, n), *cy = tb_column(y, n);
     for (int k = 0; k < 4; k++) {
         bool snap = k < 3, sprites = k != 1;
-        orgfig_figure *f = fig(400, 400, k == 2 ? 2 : 1);
+        orgfig_figure *f = bare_fig(400, 400, k == 2 ? 2 : 1);
         REQUIRE(f);
         orgfig_err err = ORGFIG_ERR_INIT;
-        orgfig_prop ax[] = {{"axis", tb_nil}};
-        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
         orgfig_value a[] = {colv(cx), colv(cy)};
         orgfig_prop p[] = {{"size", num(4)}, {"snap", snap ? tb_t : tb_nil}};
         CHECK(orgfig_figure_plot(f, ORGFIG_SCATTER, a, 2, p, 2, &err) == ORGFIG_OK);
@@ -806,11 +819,9 @@ TEST(render_scatter_one_colour_keeps_few_colours)
     free(x);
     free(y);
     for (int snap = 0; snap < 2; snap++) {
-        orgfig_figure *f = fig(300, 240, 1);
+        orgfig_figure *f = bare_fig(300, 240, 1);
         REQUIRE(f);
         orgfig_err err = ORGFIG_ERR_INIT;
-        orgfig_prop ax[] = {{"axis", tb_nil}};
-        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
         orgfig_value a[] = {colv(cx), colv(cy)};
         orgfig_prop p[] = {
             {"size", num(3)}, {"alpha", num(0.05)}, {"snap", snap ? tb_t : tb_nil}};
@@ -859,11 +870,9 @@ TEST(render_bars_snap_to_device_pixels)
      * than 2 pixels keep their exact, anti-aliased edges and do not
      * vanish: 90 bars 0.6 pixels wide ink at least 90 pixels. */
     for (int scale = 1; scale <= 2; scale++) {
-        orgfig_figure *f = fig(233, 150, scale);
+        orgfig_figure *f = bare_fig(233, 150, scale);
         REQUIRE(f);
         orgfig_err err = ORGFIG_ERR_INIT;
-        orgfig_prop ax[] = {{"axis", tb_nil}};
-        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
         double d[700];
         for (int i = 0; i < 700; i++)
             d[i] = fmod(i * 0.618034, 1) + fmod(i * 0.754878, 1);
@@ -885,9 +894,8 @@ TEST(render_bars_snap_to_device_pixels)
         test_image_free(&img);
         orgfig_figure_free(f);
 
-        f = fig(200, 100, scale);
+        f = bare_fig(200, 100, scale);
         REQUIRE(f);
-        CHECK(orgfig_figure_set(f, ax, 1, &err) == ORGFIG_OK);
         double u[90], h[90];
         for (int i = 0; i < 90; i++) {
             u[i] = i;
