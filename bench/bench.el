@@ -106,6 +106,7 @@ measures them again on this machine.")
 (declare-function orgfig-hist "orgfig" (fig data &rest props))
 (declare-function orgfig-heatmap "orgfig" (fig matrix &rest props))
 (declare-function orgfig-bar "orgfig" (fig labels values &rest props))
+(declare-function orgfig-set "orgfig" (fig &rest props))
 (declare-function orgfig-render "orgfig" (fig &optional format small))
 (declare-function orgfig-close "orgfig" (obj))
 (declare-function orgfig-pack "orgfig" (seq &optional type))
@@ -490,7 +491,7 @@ become garbage)."
   "Time REPS renders of workload NAME from COLS and DATA.
 Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
 :size (WIDTH . HEIGHT) and :gcs (collections during timed regions)."
-  (let (ms build cpu png small-ms small-png (gcs 0) (gc-ms 0.0))
+  (let (ms build cpu png small-ms small-png equal-png (gcs 0) (gc-ms 0.0))
     (dotimes (_ reps)
       (garbage-collect)
       (let* ((g0 gcs-done) (ge0 gc-elapsed)
@@ -515,11 +516,18 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
             (setq small-ms (* 1000 (- (orgfig-bench--now) s0))
                   small-png (length small))
             (orgfig-bench--save-png name "" png)
-            (orgfig-bench--save-png name "-small" small)))
+            (orgfig-bench--save-png name "-small" small)
+            ;; The heatmap again with square cells, as matplotlib's imshow
+            ;; draws it (untimed): its bytes for the same picture.
+            (when (eq name 'heatmap_1000)
+              (orgfig-set fig :aspect 'equal)
+              (setq equal-png (cons (length (orgfig-render fig))
+                                    (length (orgfig-render fig 'png t)))))))
         (orgfig-close fig)))
     (list :ms (nreverse ms) :build (nreverse build) :cpu (nreverse cpu)
           :png (length png) :small-png small-png :small-ms small-ms
-          :size (orgfig-bench--png-size png) :gcs gcs :gc-ms gc-ms)))
+          :size (orgfig-bench--png-size png) :gcs gcs :gc-ms gc-ms
+          :equal-png equal-png)))
 
 (defun orgfig-bench--save-png (name suffix png)
   "Write PNG as NAME SUFFIX.png in $ORGFIG_BENCH_PNG_DIR, if that is set."
@@ -750,6 +758,10 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
                  (delq nil (list (and sz (format "%dx%d" (car sz) (cdr sz)))
                                  (and g (> g 0) (format "%d GCs (%.0f ms) in the timed reps"
                                                        g (plist-get r :gc-ms)))
+                                 (when-let ((e (plist-get r :equal-png)))
+                                   (format "with :aspect equal (square cells, as imshow): %s bytes, small preset %s"
+                                           (orgfig-bench--commas (car e))
+                                           (orgfig-bench--commas (cdr e))))
                                  (plist-get r :error)))
                  "; "))))))
 
