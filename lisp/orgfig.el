@@ -239,16 +239,33 @@ module is loaded."
       (progn (orgfig--load-module) (message "The orgfig module was built and loaded"))
     (message "Building the orgfig module failed; see %s" orgfig--build-buffer-name)))
 
+(defvar orgfig--settings-in-c nil
+  "The (LIMIT . THREADS) last given to the module, or nil.")
+
+(defun orgfig--sync-settings ()
+  "Give the module `orgfig-memory-limit' and `orgfig-render-threads'.
+Only when they changed since the last call, so that a `setq' or a
+`let' of either takes effect at the next call into orgfig, at the cost
+of two comparisons per call otherwise."
+  (unless (and (eql (car orgfig--settings-in-c) orgfig-memory-limit)
+               (eql (cdr orgfig--settings-in-c) orgfig-render-threads))
+    (setq orgfig--settings-in-c nil)
+    (orgfig--mod-set-limit orgfig-memory-limit)
+    (orgfig--mod-set-threads orgfig-render-threads)
+    (setq orgfig--settings-in-c
+          (cons orgfig-memory-limit orgfig-render-threads))))
+
 (defun orgfig--load-module ()
   "Load the module; return non-nil on success."
-  (let ((file (expand-file-name (concat "orgfig-module" module-file-suffix)
-                                orgfig--directory)))
-    (when (or (featurep 'orgfig-module) (file-exists-p file))
-      (unless (featurep 'orgfig-module)
-        (module-load file))
-      (orgfig--mod-set-limit orgfig-memory-limit)
-      (orgfig--mod-set-threads orgfig-render-threads)
-      t)))
+  (if (featurep 'orgfig-module)
+      (progn (orgfig--sync-settings) t)
+    (let ((file (expand-file-name (concat "orgfig-module" module-file-suffix)
+                                  orgfig--directory)))
+      (when (file-exists-p file)
+        (module-load file)
+        (setq orgfig--settings-in-c nil)
+        (orgfig--sync-settings)
+        t))))
 
 (defun orgfig--ensure-module ()
   "Load the module, offer to build it, or signal what is missing."

@@ -296,6 +296,27 @@
       (should (= 1 (plist-get (orgfig-figure-info fig) :artists)))
       (should (equal (orgfig-render fig) png)))))
 
+;; A `let' (or `setq') of the settings reaches C at the next call into
+;; orgfig, and the value outside the `let' comes back after it; calls in
+;; between do not push unchanged settings again.
+(ert-deftest orgfig-settings-follow-let-bindings ()
+  (should (null orgfig-memory-limit))
+  (let ((orgfig-memory-limit (+ (orgfig-test-bytes) 1000)))
+    (should-error (orgfig-pack (make-vector 100000 1.0)) :type 'orgfig-memory-limit)
+    (should (equal (plist-get (orgfig-memory) :limit) orgfig-memory-limit)))
+  (should (orgfig-column-p (orgfig-pack (make-vector 100000 1.0))))
+  (should (null (plist-get (orgfig-memory) :limit)))
+  (let ((pushes 0))
+    (cl-letf* ((real (symbol-function 'orgfig--mod-set-limit))
+               ((symbol-function 'orgfig--mod-set-limit)
+                (lambda (v) (setq pushes (1+ pushes)) (funcall real v))))
+      (dotimes (_ 3) (orgfig-pack [1 2 3]))
+      (should (= pushes 0))
+      (let ((orgfig-render-threads 1))
+        (orgfig-pack [1 2 3]))
+      (orgfig-pack [1 2 3])
+      (should (= pushes 2)))))
+
 (ert-deftest orgfig-memory-limit-rejects-bad-values ()
   (should-error (customize-set-variable 'orgfig-memory-limit -1))
   (should-error (customize-set-variable 'orgfig-memory-limit "big")))
