@@ -271,6 +271,9 @@ IEEE bits are assembled from `frexp', as Emacs has no float-to-bytes."
             (aset str (+ p 7) (logior (ash e -4) (if (< x 0) 128 0))))))
       (setq i (1+ i) p (+ p stride)))))
 
+(defvar orgfig-bench--lisp "interpreted"
+  "How orgfig's own Lisp was loaded: byte-compiled or interpreted.")
+
 (defvar orgfig-bench--compiled nil
   "How the generator was compiled: native, byte, or nil (not yet).")
 
@@ -956,9 +959,6 @@ Unless SKIP-MEMORY, also measure memory in child Emacs processes."
           (push (cons name (orgfig-bench--run-child name)) mem)))
       (setq mem (nreverse mem)))
     (cons results mem)))
-
-(defvar orgfig-bench--lisp "interpreted"
-  "How orgfig's own Lisp was loaded: byte-compiled or interpreted.")
 
 (defun orgfig-bench--compile-lisp ()
   "Byte-compile orgfig's Lisp into build/bench-elc, first in `load-path'.
