@@ -553,8 +553,9 @@ stamp_points(band *b, size_t i0, size_t i1)
         }
         if (!(px > lox && px < hix && py > loy && py < hiy))
             continue;
-        /* Nearest 1/8 pixel, carrying into the whole part.  Past the
-         * test above px, py > -(half + 1), so shifted by OFF they are
+        /* Snapped: the pixel the point falls in, with the centred sprite.
+         * Else the nearest 1/8 pixel, carrying into the whole part.  Past
+         * the test above px, py > -(half + 1), so shifted by OFF they are
          * positive and a truncating cast is floor; PHASES is a power of
          * two, so the whole pixel and the phase are a shift and a mask. */
         long wx, wy;
