@@ -7,6 +7,7 @@
 #ifndef ORGFIG_HARNESS_H
 #define ORGFIG_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef void (*test_fn)(void);
@@ -37,5 +38,16 @@ extern int harness_failures; /* failures in the running test */
             return;                                                                      \
         }                                                                                \
     } while (0)
+
+/* A uniform double in [0, 1) drawn from the xorshift64 state *S (never
+ * 0): the tests' seeded, reproducible noise. */
+static inline double
+test_xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
 
 #endif

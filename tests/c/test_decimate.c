@@ -12,10 +12,7 @@ static uint64_t rng_state = 0x243F6A8885A308D3ull;
 static double
 urand(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (double)(rng_state >> 11) / 9007199254740992.0;
+    return test_xorshift(&rng_state);
 }
 
 /* What the output must contain, computed point by point. */

@@ -1129,12 +1129,8 @@ TEST(plots2_heatmap_averaging_weighs_cells_by_area)
     for (int r = 0; r < N; r++) {
         rows[r] = orgfig_column_new(N, ORGFIG_F64, &err);
         REQUIRE(rows[r]);
-        for (size_t i = 0; i < N; i++) {
-            st ^= st << 13;
-            st ^= st >> 7;
-            st ^= st << 17;
-            orgfig_column_put(rows[r], i, (double)(st >> 11) / 9007199254740992.0);
-        }
+        for (size_t i = 0; i < N; i++)
+            orgfig_column_put(rows[r], i, test_xorshift(&st));
         items[r] = colv(rows[r]);
     }
     orgfig_value m = listv(items, N);

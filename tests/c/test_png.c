@@ -532,10 +532,7 @@ static uint64_t test_rng = 0x9e3779b97f4a7c15ull;
 static double
 test_urand(void)
 {
-    test_rng ^= test_rng << 13;
-    test_rng ^= test_rng >> 7;
-    test_rng ^= test_rng << 17;
-    return (double)(test_rng >> 11) / 9007199254740992.0;
+    return test_xorshift(&test_rng);
 }
 
 /* A white 640x480 image framed in black at X, Y (W x H), as plots are;

@@ -940,12 +940,8 @@ TEST(render_threads_scatter_bands_are_identical_to_one)
     uint64_t r = 0x2545f4914f6cdd1dull;
     for (size_t i = 0; i < n; i++) {
         double u[3];
-        for (int k = 0; k < 3; k++) {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            u[k] = (double)(r >> 11) / 9007199254740992.0;
-        }
+        for (int k = 0; k < 3; k++)
+            u[k] = test_xorshift(&r);
         double rad = sqrt(-2 * log(u[0] + 1e-300));
         x[i] = rad * cos(6.283185307179586 * u[1]);
         y[i] = i % 10007 == 5 ? NAN : rad * sin(6.283185307179586 * u[1]);
@@ -1050,10 +1046,7 @@ TEST(render_decimated_line_matches_full_line)
         uint64_t r = 88172645463325252ull; /* xorshift64 */
         double walk = 0;
         for (size_t i = 0; i < n; i++) {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            double u = (double)(r >> 11) / 9007199254740992.0 - 0.5;
+            double u = test_xorshift(&r) - 0.5;
             x[i] = (double)i / 500;
             walk += u;
             y[i] = kind == 0
@@ -1116,10 +1109,7 @@ TEST(render_raster_line_matches_cairo_stroke)
         uint64_t r = 88172645463325252ull;
         double walk = 0;
         for (size_t i = 0; i < n; i++) {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            walk += (double)(r >> 11) / 9007199254740992.0 - 0.5;
+            walk += test_xorshift(&r) - 0.5;
             x[i] = (double)i;
             y[i] = k == 0 ? walk : sin((double)i / 500) + (i == n / 3 ? NAN : 0);
         }
@@ -1170,10 +1160,7 @@ TEST(render_line_plot_fits_a_palette)
     uint64_t r = 88172645463325252ull;
     double walk = 0;
     for (size_t i = 0; i < n; i++) {
-        r ^= r << 13;
-        r ^= r >> 7;
-        r ^= r << 17;
-        walk += (double)(r >> 11) / 9007199254740992.0 - 0.5;
+        walk += test_xorshift(&r) - 0.5;
         y[i] = walk;
     }
     orgfig_figure *f = fig(800, 600, 1);
