@@ -1183,11 +1183,9 @@ TEST(render_raster_line_leaves_dashes_to_cairo)
 {
     /* The mask serves solid lines into images only: a dashed line must
      * still show gaps along a horizontal run. */
-    orgfig_figure *f = fig(300, 200, 1);
+    orgfig_figure *f = bare_fig(300, 200, 1); /* no spines to mistake for it */
     REQUIRE(f);
     orgfig_err err = ORGFIG_ERR_INIT;
-    orgfig_prop noaxis[] = {{"axis", tb_nil}}; /* no spines to mistake for it */
-    CHECK(orgfig_figure_set(f, noaxis, 1, &err) == ORGFIG_OK);
     double x[] = {0, 10}, y[] = {1, 1};
     orgfig_prop pr[] = {{"dash", tb_sym("dashed")}, {"width", tb_num(2)}};
     CHECK(line(f, x, y, 2, pr, 2, &err) == ORGFIG_OK);
