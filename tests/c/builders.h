@@ -63,6 +63,21 @@ tb_figure(int w, int h, double scale)
     return orgfig_figure_new(p, 3, &err);
 }
 
+/* A figure of W x H at SCALE without axes (:axis nil: no spines, ticks or
+ * labels), so only the data is drawn. */
+__attribute__((unused)) static orgfig_figure *
+tb_bare_figure(int w, int h, double scale)
+{
+    orgfig_figure *f = tb_figure(w, h, scale);
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_prop p[] = {{"axis", tb_nil}};
+    if (f && orgfig_figure_set(f, p, 1, &err) != ORGFIG_OK) {
+        orgfig_figure_free(f);
+        return NULL;
+    }
+    return f;
+}
+
 /* Plot a line of N points (X may be NULL). */
 __attribute__((unused)) static orgfig_status
 tb_line(orgfig_figure *f, const double *x, const double *y, size_t n,

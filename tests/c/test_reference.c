@@ -30,16 +30,7 @@
 static orgfig_figure *
 ref_figure(void)
 {
-    orgfig_figure *f = tb_figure(REF_W, REF_H, 1);
-    if (f == NULL)
-        return NULL;
-    orgfig_err err = ORGFIG_ERR_INIT;
-    orgfig_prop p[] = {{"axis", tb_nil}};
-    if (orgfig_figure_set(f, p, 1, &err) != ORGFIG_OK) {
-        orgfig_figure_free(f);
-        return NULL;
-    }
-    return f;
+    return tb_bare_figure(REF_W, REF_H, 1);
 }
 
 static void

@@ -14,6 +14,7 @@
 #define num tb_num
 #define colv tb_col
 #define fig tb_figure
+#define bare_fig tb_bare_figure
 #define line tb_line
 static bool
 render_png(orgfig_figure *f, test_image *img)
@@ -684,21 +685,6 @@ TEST(render_scatter_sprites_match_cairo)
     }
     orgfig_column_unref(cx);
     orgfig_column_unref(cy);
-}
-
-/* A W x H figure at SCALE without axes (:axis nil: no spines, ticks or
- * labels), so only the data is drawn. */
-static orgfig_figure *
-bare_fig(int w, int h, int scale)
-{
-    orgfig_figure *f = fig(w, h, scale);
-    orgfig_err err = ORGFIG_ERR_INIT;
-    orgfig_prop ax[] = {{"axis", tb_nil}};
-    if (f && orgfig_figure_set(f, ax, 1, &err) != ORGFIG_OK) {
-        orgfig_figure_free(f);
-        return NULL;
-    }
-    return f;
 }
 
 /* The ink of IMG (pixels not white) in connected components (8-way),
