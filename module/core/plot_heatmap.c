@@ -503,18 +503,15 @@ average_cells(const heat_priv *p, int aw, int ah, double *avg, double *scratch,
         for (int i = 0; i < aw; i++)
             acc_s[i] = acc_w[i] = 0;
         for (size_t r = r0; r < r1; r++) {
-            const double *s = hs, *w = hw;
-            if (r == carried) {
-                s = carry_s;
-                w = carry_w;
-            } else {
-                double *ts = r + 1 == r1 ? carry_s : hs, *tw = r + 1 == r1 ? carry_w : hw;
-                row_sums(p->v + r * cols, cols, aw, ts, tw);
-                s = ts;
-                w = tw;
-                if (r + 1 == r1)
+            bool last = r + 1 == r1; /* maybe shared with the next output row */
+            if (r != carried) {
+                row_sums(p->v + r * cols, cols, aw, last ? carry_s : hs,
+                         last ? carry_w : hw);
+                if (last)
                     carried = r;
             }
+            const double *s = r == carried ? carry_s : hs,
+                         *w = r == carried ? carry_w : hw;
             double k = (double)overlap(r, (size_t)ah, (size_t)j, rows);
             for (int i = 0; i < aw; i++) {
                 acc_s[i] += k * s[i];
