@@ -521,6 +521,12 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
                   small-png (length small))
             (orgfig-bench--save-png name "" png)
             (orgfig-bench--save-png name "-small" small)
+            ;; bench/peers.py reads the heatmap's pixel boxes from it.
+            (when (eq name 'heatmap_1000)
+              (orgfig-bench--ensure-dir)
+              (let ((coding-system-for-write 'binary))
+                (write-region png nil (orgfig-bench--file "orgfig_heatmap_1000" "png")
+                              nil 'silent)))
             ;; The heatmap again with square cells, as matplotlib's imshow
             ;; draws it (untimed): its bytes for the same picture.
             (when (eq name 'heatmap_1000)
@@ -844,10 +850,13 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
                 (push (format "%s %s > %s" (car p) (orgfig-bench--commas b)
                               (orgfig-bench--commas (cdr p)))
                       over)))))
-        (push (format "| PNG bytes%s <= matplotlib's (peer-bench.md) | each workload | %d of %d at or below%s | %s | |"
+        (push (format "| PNG bytes%s <= matplotlib's (peer-bench.md) | each workload | %d of %d at or below%s%s | %s | |"
                       (if (eq key :png) " (default preset)" " (small preset, for files)")
                       (length met) n
                       (if over (concat "; over: " (string-join (nreverse over) ", ")) "")
+                      (if (assoc "heatmap_1000" (mapcar (lambda (o) (split-string o)) over))
+                          " (matplotlib's imshow keeps square cells in a smaller box; `make bench-peers' also compares the same picture)"
+                        "")
                       (cond ((zerop n) "n/a") (over "NO") (t "yes")))
               rows)))
     (nreverse rows)))
@@ -1125,6 +1134,75 @@ RSS the largest peak RSS in kB."
                  (orgfig-bench--fmt-ms (apply #'min ms)) (orgfig-bench--fmt-ms (apply #'max ms)))
     "-"))
 
+(defun orgfig-bench--box-cell (box)
+  "Format the pixel BOX (X Y W H) as WxH at X,Y."
+  (if (= (length box) 4)
+      (apply #'format "%dx%d at %d,%d"
+             (nth 2 box) (nth 3 box) (list (nth 0 box) (nth 1 box)))
+    "?"))
+
+(defun orgfig-bench--heatmap-boxes (results mpl)
+  "Print the heatmap drawn by matplotlib into orgfig's pixel boxes.
+RESULTS are orgfig's, MPL matplotlib's (workloads heatmap_1000 and
+heatmap_1000_box, from bench/peers.py)."
+  (let ((o (cdr (assq 'heatmap_1000 results)))
+        (m (cdr (assq 'heatmap_1000 mpl)))
+        (b (cdr (assq 'heatmap_1000_box mpl))))
+    (when (and o b)
+      (orgfig-bench--say "")
+      (if (plist-get b :error)
+          (orgfig-bench--say "heatmap_1000 in orgfig's pixel boxes (matplotlib): %s"
+                             (plist-get b :error))
+        (orgfig-bench--say "heatmap_1000, the same picture: orgfig's heatmap covers %s pixels (colorbar %s); matplotlib's imshow keeps square cells in %s (colorbar %s), %.2fx fewer pixels of noise.  Drawn by matplotlib into orgfig's boxes (boxes read from orgfig's PNG by bench/peers.py, imshow aspect='auto'; it covers %s):"
+                           (orgfig-bench--box-cell (nth 0 (plist-get b :orgfig_boxes)))
+                           (orgfig-bench--box-cell (nth 1 (plist-get b :orgfig_boxes)))
+                           (orgfig-bench--box-cell (nth 0 (plist-get m :boxes)))
+                           (orgfig-bench--box-cell (nth 1 (plist-get m :boxes)))
+                           (let ((ob (nth 0 (plist-get b :orgfig_boxes)))
+                                 (mb (nth 0 (plist-get m :boxes))))
+                             (if (and ob mb)
+                                 (/ (* 1.0 (nth 2 ob) (nth 3 ob)) (* (nth 2 mb) (nth 3 mb)))
+                               0))
+                           (orgfig-bench--box-cell (nth 0 (plist-get b :boxes))))
+        (orgfig-bench--say "")
+        (orgfig-bench--say "| workload | orgfig ms | matplotlib ms | mpl / orgfig | orgfig PNG | orgfig PNG, small preset | mpl PNG |")
+        (orgfig-bench--say "|---|---|---|---|---|---|---|")
+        (orgfig-bench--say "| heatmap_1000, same boxes | %s | %s | %s | %s | %s | %s |"
+                           (orgfig-bench--med-cell (plist-get o :ms))
+                           (orgfig-bench--med-cell (plist-get b :ms))
+                           (orgfig-bench--ratio (orgfig-bench--median (plist-get b :ms))
+                                                (orgfig-bench--median (plist-get o :ms)))
+                           (orgfig-bench--commas (plist-get o :png))
+                           (orgfig-bench--commas (plist-get o :small-png))
+                           (orgfig-bench--commas (plist-get b :png)))))))
+
+(defun orgfig-bench--peers-png (results mpl)
+  "Print how orgfig's PNG bytes in RESULTS compare with MPL's, this run.
+Twice: against each tool's default picture, and against the same
+picture (matplotlib's heatmap drawn into orgfig's boxes)."
+  (dolist (same '(nil t))
+    (dolist (key '(:png :small-png))
+      (let (over (n 0) (met 0))
+        (dolist (name orgfig-bench-workloads)
+          (let* ((peer (if (and same (eq name 'heatmap_1000)) 'heatmap_1000_box name))
+                 (b (plist-get (cdr (assq name results)) key))
+                 (p (plist-get (cdr (assq peer mpl)) :png)))
+            (when (and (numberp b) (numberp p))
+              (cl-incf n)
+              (if (<= b p) (cl-incf met)
+                (push (format "%s %s > %s" name (orgfig-bench--commas b)
+                              (orgfig-bench--commas p))
+                      over)))))
+        (when (> n 0)
+          (orgfig-bench--say "")
+          (orgfig-bench--say "PNG bytes, orgfig's %s against matplotlib's in this run, %s: %d of %d at or below%s."
+                             (if (eq key :png) "default (display) preset" "small preset (files)")
+                             (if same "the same pictures (the heatmap in the same boxes)"
+                               "each tool's default picture")
+                             met n
+                             (if over (concat "; over: " (string-join (nreverse over) ", "))
+                               "")))))))
+
 (defun orgfig-bench--peers-report (results mpl gp startup)
   "Print the comparison of RESULTS with MPL and GP, and the STARTUP rows."
   (orgfig-bench--say "")
@@ -1157,6 +1235,8 @@ RSS the largest peak RSS in kB."
                            (if (plist-get o :png) (orgfig-bench--commas (plist-get o :png)) "-")
                            (if (plist-get m :png) (orgfig-bench--commas (plist-get m :png)) "-")
                            (if (plist-get g :png) (orgfig-bench--commas (plist-get g :png)) "-")))))
+  (orgfig-bench--heatmap-boxes results mpl)
+  (orgfig-bench--peers-png results mpl)
   (when (memq 'many_figs orgfig-bench-workloads)
     (let ((o (cdr (assq 'many_figs results))) (m (cdr (assq 'many_figs mpl)))
           (g (cdr (assoc 'many_figs gp))))
@@ -1201,7 +1281,9 @@ RSS the largest peak RSS in kB."
          mpl gp startup)
     (orgfig-bench--ensure-all-files names)
     (orgfig-bench--note "matplotlib...")
-    (setq mpl (orgfig-bench--run-mpl names))
+    (setq mpl (orgfig-bench--run-mpl
+               ;; The heatmap also in orgfig's pixel boxes (bench/peers.py).
+               (if (memq 'heatmap_1000 names) (append names '(heatmap_1000_box)) names)))
     (dolist (name names)
       (orgfig-bench--note "gnuplot %s..." name)
       (push (cons name (orgfig-bench--run-gnuplot name)) gp))

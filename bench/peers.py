@@ -10,6 +10,12 @@ stdout.  The protocol is the peers' notes' (peer-bench.md): the timed
 region is plt.figure(figsize=(8,6), dpi=100) + the artist call +
 fig.savefig(io.BytesIO(), format='png'); plt.close(fig) and gc.collect()
 run after each rep, untimed.  Reading the files is untimed.
+
+heatmap_1000_box is the heatmap drawn into the pixel boxes that orgfig's
+heatmap and colorbar cover in orgfig's PNG of the same workload
+(DIR/orgfig_heatmap_1000.png, written by bench.el), with imshow's
+aspect='auto': the same picture, for comparing PNG bytes like for like
+(plain imshow keeps square cells in a smaller box).
 """
 
 import gc
@@ -35,8 +41,36 @@ def vm(key):
     return None
 
 
+def boxes(png):
+    """Return the pixel boxes [x, y, w, h] of the plots in the PNG file PNG.
+
+    A box is a run of columns in which over a quarter of the pixels are
+    coloured (not grey), with the rows coloured in its middle column:
+    the heatmap and then the colorbar of a heatmap figure."""
+    from PIL import Image  # matplotlib's own PNG dependency
+
+    im = np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
+    inked = (im[:, :, 0] != im[:, :, 1]) | (im[:, :, 1] != im[:, :, 2])
+    cols = np.nonzero(inked.sum(axis=0) > inked.shape[0] // 4)[0]
+    out = []
+    for run in np.split(cols, np.nonzero(np.diff(cols) > 1)[0] + 1):
+        if len(run) == 0:
+            continue
+        rows = np.nonzero(inked[:, (run[0] + run[-1]) // 2])[0]
+        out.append([int(run[0]), int(rows[0]), int(run[-1] - run[0] + 1),
+                    int(rows[-1] - rows[0] + 1)])
+    return out
+
+
 def load(d, name):
     """Return the arrays of workload NAME from directory D."""
+    if name == "heatmap_1000_box":
+        data = load(d, "heatmap_1000")
+        data["boxes"] = boxes(d + "orgfig_heatmap_1000.png")
+        if len(data["boxes"]) != 2:
+            raise ValueError("expected a heatmap and a colorbar in orgfig's PNG, "
+                             "found %d boxes" % len(data["boxes"]))
+        return data
     raw = np.fromfile(d + name + ".bin", dtype="<f8")
     kind = name.split("_")[0]
     if kind in ("line", "scatter"):
@@ -64,6 +98,14 @@ def draw(name, data):
         plt.scatter(data["x"], data["y"], s=1)
     elif kind == "hist":
         plt.hist(data["d"], bins=50)
+    elif kind == "heatmap" and "boxes" in data:
+        w, h = fig.canvas.get_width_height()
+
+        def axes_at(b):
+            return fig.add_axes([b[0] / w, 1 - (b[1] + b[3]) / h, b[2] / w, b[3] / h])
+
+        im = axes_at(data["boxes"][0]).imshow(data["z"], cmap="viridis", aspect="auto")
+        fig.colorbar(im, cax=axes_at(data["boxes"][1]))
     elif kind == "heatmap":
         plt.imshow(data["z"], cmap="viridis")
         plt.colorbar()
@@ -94,8 +136,13 @@ def single(name, data, reps):
         png = buf.getvalue()
         plt.close(fig)
         gc.collect()
-    return {"ms": ms, "cpu_ms": cpu, "png": len(png), "size": png_size(png),
-            "hwm_kb": vm("VmHWM")}
+    out = {"ms": ms, "cpu_ms": cpu, "png": len(png), "size": png_size(png),
+           "hwm_kb": vm("VmHWM")}
+    if name.startswith("heatmap"):
+        out["boxes"] = boxes(io.BytesIO(png))
+    if "boxes" in data:
+        out["orgfig_boxes"] = data["boxes"]
+    return out
 
 
 def many(data):
