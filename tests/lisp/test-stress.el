@@ -298,5 +298,71 @@ return a valid PNG and the figure must be intact afterwards."
       (remove-hook 'post-gc-hook gc-hook)
       (orgfig-close fig))))
 
+(defun orgfig-stress--quit-at-first-report (thunk)
+  "Call THUNK with a progress reporter that sets `quit-flag' once.
+That is what \\[keyboard-quit] does while orgfig works: the next poll's
+`process_input' turns the flag into a `quit'.  Return (OUTCOME .
+REPORTS): OUTCOME is `quit' when THUNK was stopped by the quit, else
+`finished'; REPORTS counts the progress reports seen."
+  (let ((reports 0))
+    (cl-letf (((symbol-function 'orgfig--progress)
+               (lambda (_fraction)
+                 (when (= (cl-incf reports) 1)
+                   (setq quit-flag t)))))
+      (cons (condition-case nil
+                (progn (funcall thunk) 'finished)
+              (quit 'quit))
+            reports))))
+
+(ert-deftest orgfig-stress-quit-stops-long-work-cleanly ()
+  "\\[keyboard-quit] during a long render or file read stops it cleanly.
+The quit reaches the C loop through its poll (`process_input'): the
+call signals `quit', everything it allocated is freed, and the figure
+and the file can be used again afterwards.  The CSV read is seen to stop
+early by its peak bytes; that a render stops at its next poll is tested
+in C (test_render.c, test_plots2.c)."
+  (let* ((fig (orgfig-stress--big-figure))
+         (file (make-temp-file "orgfig-quit" nil ".csv"))
+         (before (orgfig-stress--bytes)))
+    (unwind-protect
+        (progn
+          ;; A render of 2 million points: stopped, nothing left over.
+          (let ((r (orgfig-stress--quit-at-first-report
+                    (lambda () (orgfig-render fig)))))
+            (should (eq (car r) 'quit))
+            (should (>= (cdr r) 1))
+            (should-not quit-flag)
+            (should (= (orgfig-stress--bytes) before))
+            (should (orgfig-live-p fig))
+            (should (orgfig-test-png-p (orgfig-render fig))))
+          ;; A CSV read of about 4 MB (progress after each 1 MiB chunk).
+          (with-temp-file file
+            (insert "x,y\n")
+            (dotimes (i 300000)
+              (insert (format "%d,%d.5\n" i (- 300000 i)))))
+          (orgfig--mod-reset-peak)
+          (let* ((datasets (plist-get (orgfig-memory) :datasets))
+                 (r (orgfig-stress--quit-at-first-report
+                     (lambda () (orgfig-read-csv file)))))
+            (should (eq (car r) 'quit))
+            (should (= (cdr r) 1))
+            (should (= (orgfig-stress--bytes) before))
+            (should (= (plist-get (orgfig-memory) :datasets) datasets))
+            ;; It stopped early: it never held the 4.8 MB of the whole
+            ;; file's columns (a read that ignored the quit peaks at 9 MB).
+            (should (< (plist-get (orgfig-memory) :peak-bytes)
+                       (+ before 4800000))))
+          ;; Without a quit the same read finishes and holds the data.
+          (let ((ds (orgfig-read-csv file)))
+            (unwind-protect
+                (progn
+                  (should (= (plist-get (orgfig-dataset-info ds) :rows) 300000))
+                  (should (> (orgfig-stress--bytes) (+ before 4800000))))
+              (orgfig-close ds)))
+          ;; Closed, it keeps only its small header until collected.
+          (should (< (- (orgfig-stress--bytes) before) 256)))
+      (delete-file file)
+      (orgfig-close fig))))
+
 (provide 'test-stress)
 ;;; test-stress.el ends here
