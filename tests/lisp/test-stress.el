@@ -298,6 +298,39 @@ return a valid PNG and the figure must be intact afterwards."
       (remove-hook 'post-gc-hook gc-hook)
       (orgfig-close fig))))
 
+(ert-deftest orgfig-stress-progress-reaches-the-echo-area ()
+  "A long render shows its progress in the echo area, throttled.
+The messages name the percentage and how to stop, rise, end at 100%,
+and come at most every 0.2 s (plus the final one); none is logged
+in *Messages*."
+  (let ((fig (orgfig-stress--big-figure))
+        (orgfig--progress-last 0)
+        (log-before (with-current-buffer (messages-buffer) (buffer-size)))
+        msgs t0 t1)
+    (unwind-protect
+        (cl-letf* ((orig (symbol-function 'message))
+                   ((symbol-function 'message)
+                    (lambda (fmt &rest args)
+                      (when (and fmt (string-prefix-p "orgfig: working" fmt))
+                        (push (apply #'format fmt args) msgs))
+                      (apply orig fmt args))))
+          (setq t0 (float-time))
+          (should (orgfig-test-png-p (orgfig-render fig)))
+          (setq t1 (float-time)))
+      (orgfig-close fig))
+    (setq msgs (nreverse msgs))
+    (should (>= (length msgs) 2))
+    (let ((pcts (mapcar (lambda (m)
+                          (should (string-match
+                                   "\\`orgfig: working\\.\\.\\. \\([0-9]+\\)% (C-g to stop)\\'" m))
+                          (string-to-number (match-string 1 m)))
+                        msgs)))
+      (should (< (car pcts) 100))
+      (should (= (car (last pcts)) 100))
+      (should (equal pcts (sort (copy-sequence pcts) #'<=))))
+    (should (<= (length msgs) (+ 2 (/ (- t1 t0) 0.2))))
+    (should (= (with-current-buffer (messages-buffer) (buffer-size)) log-before))))
+
 (defun orgfig-stress--quit-at-first-report (thunk)
   "Call THUNK with a progress reporter that sets `quit-flag' once.
 That is what \\[keyboard-quit] does while orgfig works: the next poll's
