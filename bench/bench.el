@@ -521,15 +521,14 @@ Return a plist :ms (list), :build (list), :png (bytes of the last PNG),
                   small-png (length small))
             (orgfig-bench--save-png name "" png)
             (orgfig-bench--save-png name "-small" small)
-            ;; bench/peers.py reads the heatmap's pixel boxes from it.
             (when (eq name 'heatmap_1000)
+              ;; bench/peers.py reads the heatmap's pixel boxes from it.
               (orgfig-bench--ensure-dir)
               (let ((coding-system-for-write 'binary))
                 (write-region png nil (orgfig-bench--file "orgfig_heatmap_1000" "png")
-                              nil 'silent)))
-            ;; The heatmap again with square cells, as matplotlib's imshow
-            ;; draws it (untimed): its bytes for the same picture.
-            (when (eq name 'heatmap_1000)
+                              nil 'silent))
+              ;; Again with square cells, as matplotlib's imshow draws it
+              ;; (untimed).
               (orgfig-set fig :aspect 'equal)
               (setq equal-png (cons (length (orgfig-render fig))
                                     (length (orgfig-render fig 'png t)))))))
@@ -847,16 +846,16 @@ runs, and a plist is printed on a line starting with ORGFIG-BENCH-CHILD."
             (when b
               (cl-incf n)
               (if (<= b (cdr p)) (push (car p) met)
-                (push (format "%s %s > %s" (car p) (orgfig-bench--commas b)
-                              (orgfig-bench--commas (cdr p)))
+                (push (format "%s %s > %s%s" (car p) (orgfig-bench--commas b)
+                              (orgfig-bench--commas (cdr p))
+                              (if (eq (car p) 'heatmap_1000)
+                                  " (matplotlib's imshow keeps square cells in a smaller box; `make bench-peers' also compares the same picture)"
+                                ""))
                       over)))))
-        (push (format "| PNG bytes%s <= matplotlib's (peer-bench.md) | each workload | %d of %d at or below%s%s | %s | |"
+        (push (format "| PNG bytes%s <= matplotlib's (peer-bench.md) | each workload | %d of %d at or below%s | %s | |"
                       (if (eq key :png) " (default preset)" " (small preset, for files)")
                       (length met) n
                       (if over (concat "; over: " (string-join (nreverse over) ", ")) "")
-                      (if (assoc "heatmap_1000" (mapcar (lambda (o) (split-string o)) over))
-                          " (matplotlib's imshow keeps square cells in a smaller box; `make bench-peers' also compares the same picture)"
-                        "")
                       (cond ((zerop n) "n/a") (over "NO") (t "yes")))
               rows)))
     (nreverse rows)))
@@ -1137,8 +1136,7 @@ RSS the largest peak RSS in kB."
 (defun orgfig-bench--box-cell (box)
   "Format the pixel BOX (X Y W H) as WxH at X,Y."
   (if (= (length box) 4)
-      (apply #'format "%dx%d at %d,%d"
-             (nth 2 box) (nth 3 box) (list (nth 0 box) (nth 1 box)))
+      (format "%dx%d at %d,%d" (nth 2 box) (nth 3 box) (nth 0 box) (nth 1 box))
     "?"))
 
 (defun orgfig-bench--heatmap-boxes (results mpl)
