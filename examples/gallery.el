@@ -218,7 +218,8 @@ KEYS are further entry properties such as `:readme' and `:formats'."
     (aset y i (+ (* 0.5 (aref x i)) (* 0.4 (aref y i)))))
   (orgfig-scatter fig (orgfig-pack x 'float32) (orgfig-pack y 'float32)
                   :density t :cmap 'inferno :colorbar t)
-  (orgfig-set fig :xlabel \"x\" :ylabel \"y\"))")
+  (orgfig-set fig :xlabel \"x\" :ylabel \"y\"))"
+  :readme t)
 
 ;;; Bar
 
