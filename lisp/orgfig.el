@@ -564,15 +564,38 @@ equal or a number), `:xinvert', `:yinvert', `:twinx', `:axis' (nil
 hides the spines, ticks, tick labels, axis labels and grid, like
 matplotlib's axis(\='off'); default t) and, for the right axis,
 `:y2label', `:y2lim' and `:y2scale'."
-  (orgfig--mod-set fig (orgfig--props-vector "orgfig-set" props)))
+  (prog1 (orgfig--mod-set fig (orgfig--props-vector "orgfig-set" props))
+    (when (plist-member props :xscale)
+      (orgfig--note-xscale fig (or (plist-get props :axes) 0)))))
+
+(defun orgfig--note-xscale (fig axes)
+  "Record that the x scale of FIG's AXES was chosen by the caller."
+  (let* ((facts (gethash fig orgfig--registry))
+         (chosen (plist-get facts :xscale-set)))
+    (unless (memql axes chosen)
+      (puthash fig (plist-put facts :xscale-set (cons axes chosen)) orgfig--registry))))
 
 ;;;; Plotting
 
+(defun orgfig--time-column-p (obj)
+  "Return non-nil when OBJ is a column of dates read as Unix seconds."
+  (and (user-ptrp obj)
+       (orgfig--mod-column-p obj)
+       (plist-get (orgfig--mod-column-info obj) :time)))
+
 (defun orgfig--plot (fig kind args props)
-  "Add a plot of KIND to FIG with data ARGS (a vector) and PROPS."
+  "Add a plot of KIND to FIG with data ARGS (a vector) and PROPS.
+When the x values are a column of dates (`orgfig-read-csv' reads them
+as Unix seconds), the axes get a time scale, unless the caller chose
+their x scale with `orgfig-set'."
   (orgfig--reject-file-sources kind args)
-  (orgfig--mod-plot fig kind args
-                    (orgfig--props-vector (format "orgfig-%s" kind) props)))
+  (prog1 (orgfig--mod-plot fig kind args
+                           (orgfig--props-vector (format "orgfig-%s" kind) props))
+    (let ((axes (or (plist-get props :axes) 0)))
+      (when (and (memq kind '(line scatter hist fill-between errorbar area))
+                 (orgfig--time-column-p (aref args 0))
+                 (not (memql axes (plist-get (gethash fig orgfig--registry) :xscale-set))))
+        (orgfig--mod-set fig (vector :axes axes :xscale 'time))))))
 
 (defun orgfig-line (fig x y &rest props)
   "Draw a line through points X, Y on FIG; return FIG.
@@ -758,7 +781,9 @@ Every plot function accepts a column wherever it accepts a sequence."
   (and (user-ptrp obj) (orgfig--mod-column-p obj)))
 
 (defun orgfig-column-info (column)
-  "Return a plist describing COLUMN: `:length', `:type', `:bytes', `:name'."
+  "Return a plist describing COLUMN: `:length', `:type', `:bytes', `:name'.
+`:time' is t for a column of dates and times that `orgfig-read-csv'
+read as Unix seconds: plotted as x, it gives the axes a time scale."
   (orgfig--mod-column-info column))
 
 ;;;; Datasets
@@ -786,8 +811,11 @@ and pass them to any plot function.  PROPS:
   :type       float64 (default) or float32, which halves the memory
   :skip-rows  lines to skip at the start of the file
   :max-rows   read at most this many data rows.
-Empty or unparsable cells become NaN.  Long reads show progress and stop
-cleanly on \[keyboard-quit]."
+Dates and times in ISO 8601 form (2026-11-22, 2026-11-22 10:05,
+2026-11-22T10:05:07.5+01:00; UTC unless a zone is given) become Unix
+seconds, in float64 even with `:type' float32, and a plot with such a
+column as x gets a time axis.  Empty or unparsable cells become NaN.
+Long reads show progress and stop cleanly on \[keyboard-quit]."
   (orgfig--ensure-module)
   (let* ((props (append (orgfig--props-vector "orgfig-read-csv" props) nil))
          (unknown (cl-set-difference

@@ -1018,7 +1018,8 @@ Forgfig_column_p(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
     return get_column_or_null(env, args[0]) ? Qt : (CHECK_EXIT(env) ? NULL : Qnil);
 }
 
-/* (orgfig--mod-column-info COL) -> (:length N :type float64 :bytes B :name S) */
+/* (orgfig--mod-column-info COL)
+ * -> (:length N :type float64 :bytes B :name S :time BOOL) */
 static emacs_value
 Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
                     void *data UNUSED)
@@ -1028,12 +1029,13 @@ Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
         signal_wrong_type(env, env->intern(env, "orgfig-column-p"), args[0]);
         return NULL;
     }
-    static const char *const names[] = {":length", ":type", ":bytes", ":name"};
+    static const char *const names[] = {":length", ":type", ":bytes", ":name", ":time"};
     emacs_value vals[] = {
         make_int(env, c->n),
         env->intern(env, c->dtype == ORGFIG_F32 ? "float32" : "float64"),
         make_int(env, orgfig_column_bytes(c)),
         c->name ? env->make_string(env, c->name, (ptrdiff_t)strlen(c->name)) : Qnil,
+        c->time ? Qt : Qnil,
     };
     _Static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(vals), "one value per key");
     if (CHECK_EXIT(env))

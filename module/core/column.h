@@ -29,6 +29,7 @@ typedef struct orgfig_column {
     size_t n;
     void *data;         /* n doubles or n floats */
     char *name;         /* NUL-terminated, may be NULL */
+    bool time;          /* holds Unix seconds read from dates (data.h) */
     orgfig_meter meter; /* this column's bytes: struct, data and name */
     /* Cached summary, filled by orgfig_column_summary on first use. */
     bool summarized;

@@ -442,6 +442,110 @@ orgfig_parse_number(const char *s, size_t len, double *out)
     return true;
 }
 
+/* Days from 1970-01-01 to the proleptic Gregorian date Y-M-D (valid). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                                  /* [0, 399] */
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1; /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+static int
+days_in_month(int y, int m)
+{
+    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30,
+                                            31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+/* Read exactly N digits at *P (before END) into *V and advance *P. */
+static bool
+fixed_digits(const char **p, const char *end, int n, int *v)
+{
+    if (end - *p < n)
+        return false;
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit((*p)[i]))
+            return false;
+        x = x * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *v = x;
+    return true;
+}
+
+bool
+orgfig_parse_time(const char *s, size_t len, double *out)
+{
+    const char *p = s, *end = s + len;
+    *out = NAN;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (!fixed_digits(&p, end, 4, &y) || p == end || *p++ != '-' ||
+        !fixed_digits(&p, end, 2, &mo) || p == end || *p++ != '-' ||
+        !fixed_digits(&p, end, 2, &d))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return false;
+    double frac = 0;
+    int64_t zone = 0; /* seconds east of UTC */
+    if (p < end) {
+        if (*p != 'T' && *p != 't' && *p != ' ')
+            return false;
+        p++;
+        if (!fixed_digits(&p, end, 2, &h) || p == end || *p++ != ':' ||
+            !fixed_digits(&p, end, 2, &mi))
+            return false;
+        if (p < end && *p == ':') {
+            p++;
+            if (!fixed_digits(&p, end, 2, &sec))
+                return false;
+            if (p < end && (*p == '.' || *p == ',')) {
+                const char *f = ++p;
+                double scale = 0.1;
+                for (; p < end && is_digit(*p); p++, scale /= 10)
+                    frac += (*p - '0') * scale;
+                if (p == f)
+                    return false;
+            }
+        }
+        /* 60 is a leap second, as in ISO 8601. */
+        if (h > 23 || mi > 59 || sec > 60)
+            return false;
+        if (p < end && (*p == 'Z' || *p == 'z')) {
+            p++;
+        } else if (p < end && (*p == '+' || *p == '-')) {
+            int sign = *p++ == '-' ? -1 : 1, zh, zm = 0;
+            if (!fixed_digits(&p, end, 2, &zh))
+                return false;
+            if (p < end && *p == ':') {
+                p++;
+                if (!fixed_digits(&p, end, 2, &zm))
+                    return false;
+            } else if (p < end && !fixed_digits(&p, end, 2, &zm)) {
+                return false;
+            }
+            if (zh > 23 || zm > 59)
+                return false;
+            zone = sign * (zh * 3600 + zm * 60);
+        }
+        if (p != end)
+            return false;
+    }
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - zone;
+    *out = (double)t + frac;
+    return true;
+}
+
 /* --------------------------------------------------------------------- CSV */
 
 typedef struct csv_span {
@@ -781,9 +885,9 @@ csv_grow(csv_parser *P)
     size_t cap;
     if (!orgfig_size_mul(P->caprows ? P->caprows : 2048, 2, &cap))
         return orgfig_fail(P->err, ORGFIG_E_NOMEM, "%s: too many rows", P->fn);
-    size_t width = P->o.dtype == ORGFIG_F64 ? sizeof(double) : sizeof(float);
     for (size_t k = 0; k < P->nout; k++) {
         orgfig_column *c = P->cols[k];
+        size_t width = c->dtype == ORGFIG_F64 ? sizeof(double) : sizeof(float);
         if (orgfig_alloc_size(c->data) >= cap * width)
             continue;
         void *d =
@@ -793,6 +897,33 @@ csv_grow(csv_parser *P)
         c->data = d;
     }
     P->caprows = cap;
+    return ORGFIG_OK;
+}
+
+/* Mark the column being built in output slot K as time, which keeps it in
+ * float64: a float32 one is widened, its P->nrows values converted. */
+static orgfig_status
+csv_mark_time(csv_parser *P, size_t k)
+{
+    orgfig_column *c = P->cols[k];
+    c->time = true;
+    if (c->dtype == ORGFIG_F64)
+        return ORGFIG_OK;
+    if (P->caprows) {
+        double *d = orgfig_realloc_array(NULL, c->data, P->caprows, sizeof(double),
+                                         "CSV column data", P->err);
+        if (d == NULL)
+            return P->err ? P->err->status : ORGFIG_E_NOMEM;
+        /* Backwards: double I covers floats 2I and 2I+1, which are past I
+         * and already converted. */
+        const float *f = (const float *)d;
+        for (size_t i = P->nrows; i-- > 0;) {
+            double v = f[i];
+            d[i] = v;
+        }
+        c->data = d;
+    }
+    c->dtype = ORGFIG_F64;
     return ORGFIG_OK;
 }
 
@@ -810,8 +941,12 @@ csv_row(csv_parser *P)
             continue;
         const csv_span *sp = &P->spans[i];
         /* A field with "" in it holds a quote and is no number. */
-        if (!sp->escaped)
-            orgfig_parse_number(sp->s, sp->len, &row[k]);
+        if (sp->escaped || orgfig_parse_number(sp->s, sp->len, &row[k]) ||
+            !orgfig_parse_time(sp->s, sp->len, &row[k]))
+            continue;
+        if (P->kind == SINK_STORE && !P->cols[k]->time &&
+            csv_mark_time(P, (size_t)k) != ORGFIG_OK)
+            return P->err ? P->err->status : ORGFIG_E_NOMEM;
     }
     if (P->kind == SINK_SCAN) {
         if (!P->sink->row(P->sink->ctx, row, P->nout, P->err))
@@ -825,7 +960,7 @@ csv_row(csv_parser *P)
                 ((double *)P->cols[k]->data)[r] = row[k];
         else
             for (size_t k = 0; k < P->nout; k++)
-                ((float *)P->cols[k]->data)[r] = (float)row[k];
+                orgfig_column_put(P->cols[k], r, row[k]);
     }
     P->nrows++;
     if (P->o.max_rows && P->nrows >= P->o.max_rows)
@@ -947,9 +1082,9 @@ csv_dataset(csv_parser *P)
     orgfig_dataset *ds = orgfig_dataset_new(P->source, P->err);
     if (ds == NULL)
         return NULL;
-    size_t width = P->o.dtype == ORGFIG_F64 ? sizeof(double) : sizeof(float);
     for (size_t k = 0; k < P->nout; k++) {
         orgfig_column *c = P->cols[k];
+        size_t width = c->dtype == ORGFIG_F64 ? sizeof(double) : sizeof(float);
         P->cols[k] = NULL;
         c->n = P->nrows;
         /* Give back the growth slack; a failure here only keeps it. */

@@ -98,6 +98,14 @@ orgfig_column *orgfig_dataset_column_at(const orgfig_dataset *ds, int64_t index,
  * without a decimal point, so the result never depends on LC_NUMERIC. */
 bool orgfig_parse_number(const char *s, size_t len, double *out);
 
+/* Parse the LEN bytes at S as an ISO 8601 date or date and time, with
+ * optional spaces/tabs around, and store it in *OUT as Unix seconds:
+ *   YYYY-MM-DD [(T|space) hh:mm [:ss [(.|,) digits]] [Z | (+|-)hh[[:]mm]]]
+ * A time without a zone is UTC, the zone time axes label in.  Fields are
+ * checked (month 1-12, the day within its month, hour 0-23, minute 0-59,
+ * second 0-60); anything else gives false and *OUT = NaN. */
+bool orgfig_parse_time(const char *s, size_t len, double *out);
+
 /* ---- CSV/TSV ---- */
 
 /* One selected column: by NAME (LEN bytes, exact) when NAME is non-NULL,
@@ -150,9 +158,12 @@ typedef struct orgfig_csv_opts {
  * is skipped; a field starting with '"' is quoted: it ends at the next
  * lone '"', may contain separators and newlines, and "" stands for one
  * '"'.  Header names are kept as bytes (UTF-8), unquoted ones trimmed of
- * spaces.  Cells are numbers as orgfig_parse_number reads them; empty or
+ * spaces.  Cells are numbers as orgfig_parse_number reads them, or dates
+ * and times as orgfig_parse_time reads them (Unix seconds); empty or
  * unparsable cells and cells missing from short rows are NaN; extra cells
- * of long rows are ignored.
+ * of long rows are ignored.  A column with a date or time cell is marked
+ * (orgfig_column.time) and kept in float64 even when OPTS asks for float32,
+ * whose 24-bit significand would round today's Unix seconds to 2 minutes.
  *
  * Errors: ORGFIG_E_IO (the file cannot be opened or read: message with the
  * path and strerror), ORGFIG_E_INVALID (an empty file: "no header line";

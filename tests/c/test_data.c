@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../module/core/alloc.h"
@@ -214,6 +215,126 @@ TEST(number_parser_agrees_with_strtod)
         snprintf(text, sizeof text, "%d.%03de%d", i % 9973, i % 1000, i % 40 - 20);
         double want = strtod(text, NULL), got;
         CHECK(num(text, &got) && got == want);
+    }
+}
+
+/* ---- dates and times ---- */
+
+static bool
+tim(const char *s, double *v)
+{
+    return orgfig_parse_time(s, strlen(s), v);
+}
+
+/* Unix seconds of a UTC calendar time, by glibc. */
+static double
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = s};
+    return (double)timegm(&tm);
+}
+
+TEST(time_parser_reads_iso_8601)
+{
+    double v;
+    CHECK(tim("1970-01-01", &v) && v == 0);
+    CHECK(tim("1969-12-31", &v) && v == -86400);
+    CHECK(tim("2026-11-22", &v) && v == utc(2026, 11, 22, 0, 0, 0));
+    CHECK(tim("2026-11-22 10:05", &v) && v == utc(2026, 11, 22, 10, 5, 0));
+    CHECK(tim("2026-11-22T10:05:07", &v) && v == utc(2026, 11, 22, 10, 5, 7));
+    CHECK(tim("2026-11-22t10:05:07z", &v) && v == utc(2026, 11, 22, 10, 5, 7));
+    CHECK(tim("  2026-11-22T10:05:07Z\t", &v) && v == utc(2026, 11, 22, 10, 5, 7));
+    CHECK(tim("2026-11-22T10:05:07.25", &v) && v == utc(2026, 11, 22, 10, 5, 7) + 0.25);
+    CHECK(tim("2026-11-22T10:05:07,5Z", &v) && v == utc(2026, 11, 22, 10, 5, 7) + 0.5);
+    CHECK(tim("2026-11-22T10:05+01:00", &v) && v == utc(2026, 11, 22, 9, 5, 0));
+    CHECK(tim("2026-11-22T10:05+0530", &v) && v == utc(2026, 11, 22, 4, 35, 0));
+    CHECK(tim("2026-11-22T01:05-05", &v) && v == utc(2026, 11, 22, 6, 5, 0));
+    CHECK(tim("2026-12-31T23:59:60Z", &v) && v == utc(2027, 1, 1, 0, 0, 0));
+    CHECK(tim("2000-02-29", &v) && v == utc(2000, 2, 29, 0, 0, 0));
+    CHECK(tim("2024-02-29", &v) && v == utc(2024, 2, 29, 0, 0, 0));
+    CHECK(tim("0001-01-01", &v) && v == -62135596800.0);
+    CHECK(tim("9999-12-31T23:59:59", &v) && v == 253402300799.0);
+    const char *bad[] = {"",
+                         "2026",
+                         "2026-11",
+                         "2026-1-05",
+                         "26-11-22",
+                         "20261122",
+                         "2026/11/22",
+                         "2026-13-01",
+                         "2026-00-10",
+                         "2026-11-00",
+                         "2026-11-31",
+                         "2025-02-29",
+                         "1900-02-29",
+                         "2026-11-22T",
+                         "2026-11-22T10",
+                         "2026-11-22T10:5",
+                         "2026-11-22T24:00",
+                         "2026-11-22T10:60",
+                         "2026-11-22T10:00:61",
+                         "2026-11-22T10:00:00.",
+                         "2026-11-22T10:00+1",
+                         "2026-11-22T10:00+01:",
+                         "2026-11-22T10:00+01:0",
+                         "2026-11-22T10:00+24:00",
+                         "2026-11-22T10:00+01:60",
+                         "2026-11-22T10:00Zx",
+                         "2026-11-22x",
+                         "2026-11-22  10:00",
+                         "-2026-11-22",
+                         "12.5",
+                         "nan"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 7;
+        bool ok = tim(bad[i], &v);
+        if (ok)
+            fprintf(stderr, "  accepted \"%s\"\n", bad[i]);
+        CHECK(!ok);
+        CHECK(isnan(v));
+    }
+    /* Not NUL-terminated: only LEN bytes are read. */
+    CHECK(orgfig_parse_time("2026-11-22T10:00", 10, &v) &&
+          v == utc(2026, 11, 22, 0, 0, 0));
+    /* Every date of four centuries, and random times, agree with timegm. */
+    int64_t day = (int64_t)(utc(1900, 1, 1, 0, 0, 0) / 86400);
+    int bad_days = 0;
+    for (int y = 1900; y < 2300; y++)
+        for (int mo = 1; mo <= 12; mo++)
+            for (int d = 1; d <= 31; d++) {
+                char text[32];
+                snprintf(text, sizeof text, "%04d-%02d-%02d", y, mo, d);
+                struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
+                time_t t = timegm(&tm);
+                bool real = tm.tm_mday == d; /* timegm normalises Feb 30 to Mar 2 */
+                bool ok = tim(text, &v);
+                if (ok != real || (ok && (v != (double)t || v != (double)(day * 86400))))
+                    bad_days++;
+                day += ok;
+            }
+    CHECK(bad_days == 0);
+    uint64_t r = 42;
+    for (int i = 0; i < 100000; i++) {
+        int y = 1 + (int)(test_xorshift(&r) * 9999),
+            mo = 1 + (int)(test_xorshift(&r) * 12);
+        int d = 1 + (int)(test_xorshift(&r) * 28), h = (int)(test_xorshift(&r) * 24);
+        int mi = (int)(test_xorshift(&r) * 60), sec = (int)(test_xorshift(&r) * 60);
+        int zh = (int)(test_xorshift(&r) * 15), zm = (int)(test_xorshift(&r) * 4) * 15;
+        bool east = test_xorshift(&r) < 0.5;
+        char text[96];
+        snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d,
+                 h, mi, sec, east ? '+' : '-', zh, zm);
+        double want = utc(y, mo, d, h, mi, sec) - (east ? 1 : -1) * (zh * 3600 + zm * 60);
+        if (!tim(text, &v) || v != want) {
+            fprintf(stderr, "  %s: got %.0f want %.0f\n", text, v, want);
+            CHECK(!"a time agrees with timegm");
+            break;
+        }
     }
 }
 
@@ -446,6 +567,92 @@ TEST(csv_float32_halves_data)
     CHECK(orgfig_dataset_bytes(d32) < orgfig_dataset_bytes(d64));
     orgfig_dataset_free(d64);
     orgfig_dataset_free(d32);
+}
+
+TEST(csv_dates_become_unix_seconds)
+{
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_dataset *ds =
+        parse("when,v,mixed\n2026-11-22 10:00,1.5,3\n\"2026-11-22T11:30Z\",2,"
+              "2026-01-01\n,3,x\n2026-11-22T12:00+02:00,4,\n",
+              NULL, &err);
+    REQUIRE(ds != NULL);
+    orgfig_column *when = orgfig_dataset_column_at(ds, 0, "t", &err);
+    orgfig_column *v = orgfig_dataset_column_at(ds, 1, "t", &err);
+    orgfig_column *mixed = orgfig_dataset_column_at(ds, 2, "t", &err);
+    REQUIRE(when && v && mixed);
+    CHECK(when->time && !v->time && mixed->time);
+    CHECK(orgfig_column_get(when, 0) == utc(2026, 11, 22, 10, 0, 0));
+    CHECK(orgfig_column_get(when, 1) == utc(2026, 11, 22, 11, 30, 0));
+    CHECK(isnan(orgfig_column_get(when, 2)));
+    CHECK(orgfig_column_get(when, 3) == utc(2026, 11, 22, 10, 0, 0));
+    CHECK(orgfig_column_get(v, 3) == 4);
+    CHECK(orgfig_column_get(mixed, 0) == 3);
+    CHECK(orgfig_column_get(mixed, 1) == utc(2026, 1, 1, 0, 0, 0));
+    CHECK(isnan(orgfig_column_get(mixed, 2)) && isnan(orgfig_column_get(mixed, 3)));
+    orgfig_dataset_free(ds);
+
+    /* float32 storage: a date column stays float64 (float32 would round
+     * these seconds to 128 s), even when its first date comes after
+     * thousands of float32 rows, whose values survive the widening. */
+    char *text = malloc(400000);
+    REQUIRE(text != NULL);
+    size_t n = (size_t)sprintf(text, "t,y\n");
+    for (int i = 0; i < 10000; i++) {
+        if (i < 5000)
+            n += (size_t)sprintf(text + n, "%g,%d\n", i * 0.25, i);
+        else
+            n += (size_t)sprintf(text + n, "2026-11-22T%02d:%02d:%02d,%d\n",
+                                 (i / 3600) % 24, (i / 60) % 60, i % 60, i);
+    }
+    orgfig_csv_opts o = ORGFIG_CSV_OPTS_INIT;
+    o.dtype = ORGFIG_F32;
+    ds = orgfig_parse_csv_buffer(text, n, NULL, &o, NULL, &err);
+    free(text);
+    REQUIRE(ds != NULL);
+    orgfig_column *t = orgfig_dataset_column_at(ds, 0, "t", &err);
+    orgfig_column *y = orgfig_dataset_column_at(ds, 1, "t", &err);
+    REQUIRE(t && y);
+    CHECK(t->time && t->dtype == ORGFIG_F64 && t->n == 10000);
+    CHECK(!y->time && y->dtype == ORGFIG_F32);
+    CHECK(orgfig_alloc_size(t->data) == 80000 && orgfig_alloc_size(y->data) == 40000);
+    int wrong = 0;
+    for (int i = 0; i < 10000; i++) {
+        double want = i < 5000
+                          ? i * 0.25
+                          : utc(2026, 11, 22, (i / 3600) % 24, (i / 60) % 60, i % 60);
+        wrong += orgfig_column_get(t, (size_t)i) != want;
+    }
+    CHECK(wrong == 0);
+    orgfig_dataset_free(ds);
+}
+
+TEST(csv_date_widening_fault_injection)
+{
+    /* The widening realloc fails cleanly at every allocation. */
+    const char *text = "a,b\n1,2\n2026-11-22,3\n";
+    orgfig_csv_opts o = ORGFIG_CSV_OPTS_INIT;
+    o.dtype = ORGFIG_F32;
+    bool done = false;
+    int failures = 0;
+    for (uint64_t n = 1; n < 200 && !done; n++) {
+        size_t held = orgfig_memory_stats().bytes;
+        orgfig_err err = ORGFIG_ERR_INIT;
+        orgfig_alloc_fail_at(n);
+        orgfig_dataset *ds = parse(text, &o, &err);
+        orgfig_alloc_fail_at(0);
+        if (ds) {
+            CHECK(col(ds, 0, 0) == 1 && col(ds, 0, 1) == utc(2026, 11, 22, 0, 0, 0));
+            orgfig_dataset_free(ds);
+            done = true;
+        } else {
+            failures++;
+            CHECK(err.status == ORGFIG_E_NOMEM && strstr(err.msg, "injected"));
+        }
+        CHECK(orgfig_memory_stats().bytes == held);
+    }
+    CHECK(done);
+    CHECK(failures >= 6);
 }
 
 TEST(csv_header_only_and_empty)

@@ -5,6 +5,9 @@
  * glibc's strtod on a NUL-terminated copy is the oracle: the same value
  * exactly for up to 19 significant digits, within one ulp for more, the
  * same NaN-ness and infinities.  When it rejects, *OUT must be NaN.
+ * orgfig_parse_time gets the same bytes: no overread either, NaN when it
+ * rejects, a finite time between the years 0 and 10000 when it accepts,
+ * and never an input that orgfig_parse_number accepts too.
  *
  * Build and run (clang 14):
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -46,8 +49,12 @@ sig_digits(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    double t = 1;
+    bool is_time = orgfig_parse_time((const char *)data, size, &t);
+    check(is_time ? isfinite(t) && t > -62200000000.0 && t < 253403000000.0 : isnan(t));
     double v = 1;
     bool ok = orgfig_parse_number((const char *)data, size, &v);
+    check(!(ok && is_time));
     if (!ok) {
         check(isnan(v));
         return 0;

@@ -396,6 +396,46 @@
       (aset big 600 (expt 10 30))
       (should (orgfig-column-p (orgfig-pack big))))))
 
+;; Dates in a CSV file become Unix seconds, and a time axis.
+(ert-deftest orgfig-read-csv-dates-give-a-time-axis ()
+  (let ((file (make-temp-file "orgfig-dates" nil ".csv")))
+    (unwind-protect
+        (progn
+          (with-temp-file file
+            (insert "day,sales\n")
+            (dotimes (i 60)
+              (insert (format-time-string "%F %R," (* 86400 (+ 20000 i)) t)
+                      (number-to-string (* i i)) "\n")))
+          (let* ((ds (orgfig-read-csv file :type 'float32))
+                 (day (orgfig-column ds "day"))
+                 (sales (orgfig-column ds "sales"))
+                 (seconds (orgfig-pack (cl-loop for i below 60
+                                                collect (* 86400.0 (+ 20000 i)))))
+                 (draw (lambda (x &optional before after)
+                         (orgfig-with-figure (fig :width 320 :height 200)
+                           (when before (apply #'orgfig-set fig before))
+                           (orgfig-line fig x sales)
+                           (when after (apply #'orgfig-set fig after))
+                           (orgfig-render fig)))))
+            (should (plist-get (orgfig-column-info day) :time))
+            ;; Kept in float64: float32 would round these seconds to 128 s.
+            (should (eq (plist-get (orgfig-column-info day) :type) 'float64))
+            (should (eq (plist-get (orgfig-column-info sales) :type) 'float32))
+            (should-not (plist-get (orgfig-column-info sales) :time))
+            (should-not (plist-get (orgfig-column-info seconds) :time))
+            (let ((auto (funcall draw day))
+                  (time (funcall draw seconds nil '(:xscale time)))
+                  (linear (funcall draw seconds)))
+              ;; The same seconds, given as a time column, get the time
+              ;; axis that :xscale time draws (calendar ticks).
+              (should (equal auto time))
+              (should-not (equal auto linear))
+              ;; A scale the caller chose wins, before or after plotting.
+              (should (equal (funcall draw day '(:xscale linear)) linear))
+              (should (equal (funcall draw day nil '(:xscale linear)) linear)))
+            (orgfig-close ds)))
+      (delete-file file))))
+
 ;;;; Faults and module loading
 
 (ert-deftest orgfig-allocation-failures-are-clean-errors ()
