@@ -403,16 +403,36 @@ in every enclosing collector); `orgfig--collected' returns them."
         (garbage-collect)
         (setq orgfig--gc-floor (plist-get (orgfig--mod-memory) :bytes))))))
 
-(defvar orgfig--progress-last 0
-  "Time of the last progress message.")
+(defvar orgfig--progress-delay 0.3
+  "Seconds long work runs before its progress is shown.")
+
+(defvar orgfig--progress-state nil
+  "The work being reported, or nil between pieces of work.
+A vector [START LAST SHOWN]: when its first report came, when its last
+one came, and when a message was last shown (nil: none yet).")
 
 (defun orgfig--progress (fraction)
-  "Show rendering progress FRACTION (0 to 1) in the echo area, throttled."
-  (let ((now (float-time)))
-    (when (or (>= fraction 1) (> (- now orgfig--progress-last) 0.2))
-      (setq orgfig--progress-last now)
-      (let ((message-log-max nil))
-        (message "orgfig: working... %d%% (C-g to stop)" (round (* 100 fraction)))))))
+  "Report the progress FRACTION (0 to 1) of long work in the echo area.
+The module calls this during long renders and file reads.  Work that
+ends within `orgfig--progress-delay' seconds shows nothing; after that a
+message at most every 0.2 s, and \"done\" when the work ends.  A report
+more than a second after the last one starts new work (the last one was
+stopped or failed).  Messages are not logged in *Messages*."
+  (let ((now (float-time))
+        (st orgfig--progress-state)
+        (message-log-max nil))
+    (when (or (null st) (> (- now (aref st 1)) 1.0))
+      (setq st (vector now now nil)))
+    (aset st 1 now)
+    (cond ((>= fraction 1)
+           (when (aref st 2)
+             (message "orgfig: working... done"))
+           (setq st nil))
+          ((and (>= (- now (aref st 0)) orgfig--progress-delay)
+                (or (null (aref st 2)) (>= (- now (aref st 2)) 0.2)))
+           (aset st 2 now)
+           (message "orgfig: working... %d%% (C-g to stop)" (round (* 100 fraction)))))
+    (setq orgfig--progress-state st)))
 
 (defun orgfig--check-figure (fig)
   "Signal unless FIG is an orgfig figure."
