@@ -1015,10 +1015,11 @@ A line cut by the limit is dropped.  The header line is included."
 
 (defun orgfig--plot-csv-module (file)
   "Plot FILE, read with the module's `orgfig-read-csv'.
-The module reads numbers only (text cells become NaN), so a sample
-of the file read in Lisp tells text columns apart: a text x column
-labels the rows (read in Lisp, for files up to
-`orgfig-csv-lisp-max-bytes'), a text y column is an error."
+The module reads numbers and dates only (other text becomes NaN), so a
+sample of the file read in Lisp tells text columns apart: a text x
+column labels the rows (read in Lisp, for files up to
+`orgfig-csv-lisp-max-bytes'), a text y column is an error.  An x column
+of dates gives a time axis."
   (let* ((sample (orgfig--csv-sample file))
          (header (or (orgfig--header-row-p sample) (null (cdr sample))))
          (ds (orgfig-read-csv file :header header)))
@@ -1031,7 +1032,9 @@ labels the rows (read in Lisp, for files up to
                (choice (orgfig--choose-columns names))
                (xname (and (not (equal (car choice) "(index)")) (car choice)))
                (x-text (and xname sample
-                            (not (orgfig--numeric-column-p (funcall cells xname)))))
+                            (not (orgfig--numeric-column-p (funcall cells xname)))
+                            ;; Dates, read as seconds: a time axis.
+                            (not (orgfig--time-column-p (orgfig-column ds xname)))))
                (kind (orgfig--choose-kind (if x-text 'bar 'line)))
                (categories
                 (and x-text

@@ -487,6 +487,28 @@ The prompts asked are pushed onto the list variable PROMPTS."
                     :type 'user-error))
     (should (= (orgfig-test-figure-count) before))))
 
+(ert-deftest orgfig-commands/plot-csv-file-dates ()
+  "An x column of dates gives a line on a time axis, not text bars.
+The dates are read in C, so the Lisp size limit for text labels does
+not apply."
+  (skip-unless (fboundp 'orgfig-read-csv))
+  (let ((file (make-temp-file "orgfig-dates" nil ".csv"))
+        (orgfig-csv-lisp-max-bytes 100)
+        (asked nil))
+    (unwind-protect
+        (orgfig-test-cleanup-viewers
+          (with-temp-file file
+            (insert "when,load\n")
+            (dotimes (i 500)
+              (insert (format "2026-11-%02d %02d:00,%d\n" (1+ (/ i 24)) (% i 24) i))))
+          (orgfig-test-with-default-answers asked
+            (let* ((buf (orgfig-plot-csv-file file))
+                   (fig (buffer-local-value 'orgfig-view--figure buf)))
+              (should (member "Plot type (default line): " asked))
+              (should (= (plist-get (orgfig-figure-info fig) :artists) 1))
+              (should (orgfig-test-png-p (orgfig-render fig))))))
+      (delete-file file))))
+
 (ert-deftest orgfig-commands/plot-csv-lisp-fallback ()
   "The Lisp reader gives the same plots for small files."
   (orgfig-test-cleanup-viewers
