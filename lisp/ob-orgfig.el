@@ -208,6 +208,13 @@ string, in the first row.  Cells are converted by
 COL is as in `orgfig-table-column'."
   (mapcar (lambda (c) (if c (format "%s" c) "")) (orgfig-table-cells table col)))
 
+(defun orgfig-table-dates (table col)
+  "Return column COL of TABLE, a column of dates, as a time column.
+Cells are read by `orgfig-parse-time' (ISO 8601 dates and times, Org
+timestamps) into Unix seconds; other cells are NaN.  Plotted as x, the
+column gives the axes a time scale.  COL is as in `orgfig-table-column'."
+  (orgfig--pack-dates (orgfig-table-cells table col)))
+
 (defun orgfig-table-width (table)
   "Return the number of columns of TABLE (its widest row)."
   (apply #'max 0 (mapcar (lambda (r) (if (listp r) (length r) 0)) table)))
@@ -231,7 +238,9 @@ to plot (1-based numbers or header names).  Without YS, all
 numeric columns other than X are plotted; without X and YS,
 column 1 is X when the table has more than one column (for hist
 and box, X is unused).  Series get their header names as labels
-and a legend appears when there is more than one."
+and a legend appears when there is more than one.  An X of dates
+\(see `orgfig-parse-time') gives a line, scatter or area plot a time
+axis; other text in X labels the rows."
   (let* ((kind (if (stringp kind) (intern kind) kind))
          (width (orgfig-table-width (remq 'hline table)))
          (no-x (memq kind '(hist box)))
@@ -249,6 +258,9 @@ and a legend appears when there is more than one."
          (xv (and x (orgfig-table-column table x)))
          (labels (and x (orgfig-table-labels table x)))
          (text-x (and xv (cl-every #'isnan xv)))
+         ;; Dates in X, for a line, scatter or area: a time axis.
+         (dates (and text-x (memq kind '(line scatter area))
+                     (orgfig--dates-p (orgfig-table-cells table x))))
          (names (mapcar (lambda (c) (orgfig-table--name table c)) ys))
          (series (mapcar (lambda (c) (orgfig-table-column table c)) ys))
          (n (length (car series)))
@@ -259,10 +271,11 @@ and a legend appears when there is more than one."
       (orgfig-table--fail "orgfig-table-plot: no numeric column to plot"))
     ;; Text in X (month names...): plot against the row index and write
     ;; the text as tick labels.
-    (when text-x
-      (setq xv index)
-      (when (memq kind '(line scatter area))
-        (orgfig-set fig :xticks (append index nil) :xticklabels labels)))
+    (cond (dates (setq xv (orgfig-table-dates table x)))
+          (text-x
+           (setq xv index)
+           (when (memq kind '(line scatter area))
+             (orgfig-set fig :xticks (append index nil) :xticklabels labels))))
     (pcase kind
       ('line (cl-mapc (lambda (s name) (orgfig-line fig xv s :label name))
                       series names))

@@ -69,7 +69,9 @@ kept its size for this long."
 
 (defcustom orgfig-plot-region-kind 'line
   "Plot kind `orgfig-plot-region' uses for numeric data.
-Data whose first column is not numeric is always drawn as bars."
+Data whose first column is text other than dates is always drawn as
+bars; a first column of dates gives line, scatter and area plots a
+time axis."
   :type '(choice (const line) (const scatter) (const bar) (const area)
                  (const hist) (const box))
   :group 'orgfig)
@@ -538,9 +540,13 @@ plist (:kind :x :categories :ys :names :xname :ylim :xlim) for
           (user-error "#+PLOT deps holds %d but the table has %d columns" d ncols)))
       (when (> ind 0)
         (let ((cells (nth (1- ind) cols)))
-          (if (orgfig--numeric-column-p cells)
-              (setq x (orgfig--column-numbers cells (nth (1- ind) header)))
-            (setq categories cells))))
+          (cond ((orgfig--numeric-column-p cells)
+                 (setq x (orgfig--column-numbers cells (nth (1- ind) header))))
+                ;; Dates: a time axis, unless the plot wants labels.
+                ((and (memq kind '(nil line linespoints scatter area))
+                      (orgfig--dates-p cells))
+                 (setq x (orgfig--pack-dates cells)))
+                (t (setq categories cells)))))
       ;; Without an x column, a text first column names the rows.
       (when (and (= ind 0) (not first-numeric) (> ncols 1))
         (setq categories (car cols)
@@ -573,7 +579,7 @@ plist (:kind :x :categories :ys :names :xname :ylim :xlim) for
                                         (append all nil))
               :xlim (orgfig--fill-limit (plist-get opts :xmin)
                                         (plist-get opts :xmax)
-                                        (append x nil)))))))
+                                        (and (vectorp x) (append x nil))))))))
 
 (defun orgfig--refresh-inline-images (file)
   "Refresh Org inline images in the current buffer that show FILE.
@@ -612,7 +618,9 @@ impulses, or an orgfig kind), labels (legend labels), min/max,
 xmin/xmax, transpose and file.  Gnuplot-only options (set, line,
 script, ...) are ignored with one message naming them.  Without
 \"ind\" and without a #+PLOT line, the first column is x; a
-non-numeric x column gives a bar chart of its categories.  A header
+non-numeric x column gives a bar chart of its categories, unless it
+holds dates (ISO 8601 or Org timestamps, see `orgfig-parse-time'),
+which give a line on a time axis.  A header
 row (a row followed by a horizontal line) names the series and the
 x axis.
 
@@ -770,9 +778,13 @@ index.  Return a plist as `orgfig--table-plot-spec' does."
     (if (= ncols 1)
         (setq ys (list (orgfig--column-numbers (car cols) (funcall name 0)))
               names (list (car header)))
-      (if (orgfig--numeric-column-p (car cols))
-          (setq x (orgfig--column-numbers (car cols) (funcall name 0)))
-        (setq categories (car cols)))
+      (cond ((orgfig--numeric-column-p (car cols))
+             (setq x (orgfig--column-numbers (car cols) (funcall name 0))))
+            ;; Dates: a time axis, unless the plot wants labels.
+            ((and (memq orgfig-plot-region-kind '(line linespoints scatter area))
+                  (orgfig--dates-p (car cols)))
+             (setq x (orgfig--pack-dates (car cols))))
+            (t (setq categories (car cols))))
       (cl-loop for c in (cdr cols) for i from 1
                do (push (orgfig--column-numbers c (funcall name i)) ys)
                (push (nth i header) names))
@@ -844,7 +856,8 @@ against its index (as a `orgfig-plot-region-kind' plot).  Text with
 commas or semicolons, or with the same number of tabs on every
 line, is read as CSV/TSV: an optional header row names the
 columns, the first column is x and the others are y series; when
-the first column is not numeric it names the rows of a bar chart.
+the first column is not numeric it names the rows of a bar chart,
+unless it holds dates (see `orgfig-parse-time'): then x is a time axis.
 The figure is shown with `orgfig-view' and closed with its buffer.
 Regions larger than `orgfig-region-module-bytes' are parsed by the
 module's CSV reader, so their numbers never enter the Lisp heap."

@@ -49,6 +49,7 @@
 
 (require 'cl-lib)
 (require 'subr-x)
+(require 'time-date)
 
 ;;;; Customization
 
@@ -791,10 +792,66 @@ once, `:limit' `orgfig-memory-limit', `:allocations' allocations made,
 
 (defun orgfig-pack (seq &optional type)
   "Pack the numbers in SEQ into a column, for reuse across figures.
-TYPE is float64 (the default) or float32, which halves the memory.
-Every plot function accepts a column wherever it accepts a sequence."
+TYPE is float64 (the default), float32, which halves the memory, or
+time: float64 numbers that are Unix seconds (see `orgfig-parse-time'),
+so that a plot with the column as x gets a time axis.  Every plot
+function accepts a column wherever it accepts a sequence."
   (orgfig--ensure-module)
   (orgfig--mod-pack seq type))
+
+(defun orgfig-column-values (column &optional start end)
+  "Return the values of COLUMN from START to END as a vector of floats.
+START defaults to 0 and END (exclusive) to the column's length, so
+\=(orgfig-column-values COL 0 10) shows its first ten values.  This
+copies the values into the Lisp heap: take small slices of big columns."
+  (orgfig--ensure-module)
+  (let ((n (plist-get (orgfig--mod-column-info column) :length)))
+    (dolist (arg (list start end))
+      (unless (or (null arg) (integerp arg))
+        (signal 'wrong-type-argument (list 'integerp arg))))
+    (orgfig--mod-column-values column (or start 0) (or end n))))
+
+(defconst orgfig--time-regexp
+  (rx string-start (* blank) (? (any "<["))
+      (group (= 4 digit)) "-" (group (= 2 digit)) "-" (group (= 2 digit))
+      ;; Org's day name, in any language: "Sun", "Mo.", "mer."
+      (? " " (+ (not (any digit blank "<>[]"))))
+      (? (any "Tt ")
+         (group (= 2 digit)) ":" (group (= 2 digit))
+         (? ":" (group (= 2 digit) (? (any ".,") (+ digit))))
+         (? (or (any "Zz")
+                (seq (group (any "+-")) (group (= 2 digit))
+                     (? (? ":") (group (= 2 digit)))))))
+      (? (any ">]")) (* blank) string-end)
+  "What `orgfig-parse-time' reads.")
+
+(defun orgfig-parse-time (string)
+  "Return the date and time in STRING as Unix seconds, or nil.
+STRING is an ISO 8601 date or date and time, as `orgfig-read-csv'
+reads them (2026-11-22, 2026-11-22 10:05, 2026-11-22T10:05:07.5+01:00),
+or an Org timestamp such as <2026-11-22 Sun> or [2026-11-22 Sun 10:05].
+A time without a zone is read as UTC, the zone time axes label in, so
+the axis shows the times as written.  Impossible dates and times (the
+30th of February, 24:00) give nil."
+  (when (and (stringp string) (string-match orgfig--time-regexp string))
+    (let* ((num (lambda (i) (if (match-beginning i)
+                                (string-to-number (match-string i string))
+                              0)))
+           (year (funcall num 1)) (month (funcall num 2)) (day (funcall num 3))
+           (hour (funcall num 4)) (minute (funcall num 5))
+           (second (if (match-beginning 6)
+                       (string-to-number
+                        (string-replace "," "." (match-string 6 string)))
+                     0))
+           (zone (if (match-beginning 7)
+                     (* (if (equal (match-string 7 string) "-") -1 1)
+                        (+ (* 3600 (funcall num 8)) (* 60 (funcall num 9))))
+                   0)))
+      (when (and (<= 1 month 12) (<= 1 day (date-days-in-month year month))
+                 (<= hour 23) (<= minute 59) (< second 61)
+                 (<= (funcall num 8) 23) (<= (funcall num 9) 59))
+        (+ (float-time (encode-time (list 0 minute hour day month year nil nil t)))
+           second (- zone))))))
 
 (defun orgfig-column-p (obj)
   "Return t if OBJ is an orgfig column."
@@ -805,6 +862,24 @@ Every plot function accepts a column wherever it accepts a sequence."
 `:time' is t for a column of dates and times that `orgfig-read-csv'
 read as Unix seconds: plotted as x, it gives the axes a time scale."
   (orgfig--mod-column-info column))
+
+;; Cells of text that hold dates (tables, regions), for time axes.
+
+(defun orgfig--dates-p (cells)
+  "Return non-nil when every non-blank one of CELLS, and one at least, is a date.
+A date is a string `orgfig-parse-time' reads."
+  (let ((any nil))
+    (and (cl-every (lambda (c)
+                     (or (null c) (and (stringp c) (string-blank-p c))
+                         (and (orgfig-parse-time c) (setq any t))))
+                   cells)
+         any)))
+
+(defun orgfig--pack-dates (cells)
+  "Return the strings CELLS read by `orgfig-parse-time' as a time column.
+Cells without a date are NaN."
+  (orgfig-pack (vconcat (mapcar (lambda (c) (or (orgfig-parse-time c) 0.0e+NaN)) cells))
+               'time))
 
 ;;;; Datasets
 

@@ -978,10 +978,11 @@ Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
     orgfig_value v;
     emacs_value result = NULL;
     bool f32 = env->eq(env, args[1], env->intern(env, "float32"));
-    if (env->is_not_nil(env, args[1]) && !f32 &&
+    bool time = env->eq(env, args[1], env->intern(env, "time"));
+    if (env->is_not_nil(env, args[1]) && !f32 && !time &&
         !env->eq(env, args[1], env->intern(env, "float64"))) {
         signal_message(env, Qorgfig_invalid_data,
-                       "orgfig-pack: TYPE must be float64 or float32", args[1]);
+                       "orgfig-pack: TYPE must be float64, float32 or time", args[1]);
         return NULL;
     }
     if (!convert_value(env, args[0], &s, MAX_NESTING, &v))
@@ -992,8 +993,10 @@ Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
     }
     orgfig_err err = ORGFIG_ERR_INIT;
     orgfig_column *c;
-    if (f32) {
-        c = orgfig_column_new(v.col->n, ORGFIG_F32, &err);
+    /* A new column for float32, and for time when SEQ is a column already
+     * (columns never change once published); else the converted one. */
+    if (f32 || (time && get_column_or_null(env, args[0]))) {
+        c = orgfig_column_new(v.col->n, f32 ? ORGFIG_F32 : ORGFIG_F64, &err);
         if (c)
             for (size_t i = 0; i < v.col->n; i++)
                 orgfig_column_put(c, i, orgfig_column_get(v.col, i));
@@ -1004,6 +1007,7 @@ Forgfig_pack(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args, void *da
         signal_core_error(env, &err, NULL, NULL);
         goto out;
     }
+    c->time = time;
     result = column_object(env, c);
 out:
     scratch_free(&s);
@@ -1041,6 +1045,39 @@ Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
     if (CHECK_EXIT(env))
         return NULL;
     return make_plist(env, ARRAY_SIZE(names), names, vals);
+}
+
+/* (orgfig--mod-column-values COL START END) -> vector of floats.  START
+ * and END are integers with 0 <= START <= END <= the column's length. */
+static emacs_value
+Forgfig_column_values(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
+                      void *data UNUSED)
+{
+    orgfig_column *c = get_column_or_null(env, args[0]);
+    if (c == NULL) {
+        signal_wrong_type(env, env->intern(env, "orgfig-column-p"), args[0]);
+        return NULL;
+    }
+    intmax_t start = env->extract_integer(env, args[1]);
+    intmax_t end = env->extract_integer(env, args[2]);
+    if (CHECK_EXIT(env))
+        return NULL;
+    if (start < 0 || start > end || (uintmax_t)end > c->n) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "orgfig-column-values: START %jd and END %jd are not a range of the "
+                 "column's %zu values",
+                 start, end, c->n);
+        signal_message(env, Qorgfig_invalid_data, msg, NULL);
+        return NULL;
+    }
+    emacs_value len = env->make_integer(env, end - start);
+    emacs_value vec =
+        env->funcall(env, env->intern(env, "make-vector"), 2, (emacs_value[]){len, Qnil});
+    for (intmax_t i = start; i < end && !CHECK_EXIT(env); i++)
+        env->vec_set(env, vec, i - start,
+                     env->make_float(env, orgfig_column_get(c, (size_t)i)));
+    return CHECK_EXIT(env) ? NULL : vec;
 }
 
 /* Wrap the core column C (one reference, which the object takes over) in a
@@ -1595,9 +1632,13 @@ emacs_module_init(struct emacs_runtime *runtime)
     defun(env, "orgfig--mod-reset-peak", 0, 0, Forgfig_reset_peak,
           "Reset the peak byte count to the bytes held now.\n\n(fn)");
     defun(env, "orgfig--mod-pack", 2, 2, Forgfig_pack,
-          "Pack the numbers of vector SEQ into a column of TYPE.\n\n(fn SEQ TYPE)");
+          "Pack the numbers of vector SEQ into a column of TYPE (float64, float32 or"
+          " time).\n\n(fn SEQ TYPE)");
     defun(env, "orgfig--mod-column-p", 1, 1, Forgfig_column_p,
           "Return t if OBJ is an orgfig column.\n\n(fn OBJ)");
+    defun(env, "orgfig--mod-column-values", 3, 3, Forgfig_column_values,
+          "Return the values START to END (exclusive) of column COL as a vector."
+          "\n\n(fn COL START END)");
     defun(env, "orgfig--mod-column-info", 1, 1, Forgfig_column_info,
           "Return a plist describing column COL.\n\n(fn COL)");
     defun(env, "orgfig--mod-read-csv", 8, 8, Forgfig_read_csv,

@@ -71,6 +71,9 @@
            ;; Columns.
            (let ((col (orgfig-pack '(1 2 3))))
              (orgfig-ma-ok (orgfig-column-info col))
+             (orgfig-ma-ok (orgfig-column-values col))
+             (orgfig-ma-ok (orgfig-column-values (orgfig-pack col 'time) 1 2))
+             (orgfig-ma-err orgfig-invalid-data (orgfig-column-values col 0 9))
              (orgfig-ma-ok (orgfig-line fig col col)))
            ;; Datasets, when they exist.
            (when (fboundp 'orgfig-read-csv)

@@ -268,6 +268,42 @@ after
     (should (equal (nreverse calls)
                    '(([1.0 2.0] [2.0 4.0] "a") ([1.0 2.0] [3.0 5.0] "b"))))))
 
+(ert-deftest ob-orgfig-table-dates-give-a-time-axis ()
+  "Dates in x (ISO or Org timestamps) are a time axis for line plots.
+Other text in x still labels the rows; bars keep the dates as labels."
+  (let* ((table '(("day" "kg") hline ("<2026-11-01 Sun>" 80.1) ("2026-11-03" 79.8)
+                  ("[2026-11-20 Fri 08:30]" 78.7)))
+         (dates (orgfig-table-dates table "day"))
+         (seconds (orgfig-column-values dates)))
+    (should (plist-get (orgfig-column-info dates) :time))
+    (should (equal seconds
+                   (vector (float-time (encode-time '(0 0 0 1 11 2026 nil nil t)))
+                           (float-time (encode-time '(0 0 0 3 11 2026 nil nil t)))
+                           (float-time (encode-time '(0 30 8 20 11 2026 nil nil t))))))
+    (let ((calls nil))
+      (cl-letf (((symbol-function 'orgfig-line)
+                 (lambda (fig x y &rest _) (push (cons x y) calls) fig))
+                ((symbol-function 'orgfig-bar)
+                 (lambda (fig labels y &rest _) (push (cons labels y) calls) fig)))
+        (orgfig-with-figure (fig)
+          (orgfig-table-plot fig table 'line)
+          (orgfig-table-plot fig table 'bar)))
+      (setq calls (nreverse calls))
+      (should (equal (orgfig-column-values (car (nth 0 calls))) seconds))
+      (should (equal (car (nth 1 calls))
+                     '("<2026-11-01 Sun>" "2026-11-03" "[2026-11-20 Fri 08:30]"))))
+    ;; The line drawn is the one the seconds draw on a time axis.
+    (let ((render (lambda (draw)
+                    (orgfig-with-figure (fig :width 320 :height 200)
+                      (funcall draw fig)
+                      (orgfig-render fig)))))
+      (should (equal (funcall render (lambda (fig) (orgfig-table-plot fig table 'line)))
+                     (funcall render
+                              (lambda (fig)
+                                (orgfig-line fig seconds [80.1 79.8 78.7] :label "kg")
+                                (orgfig-set fig :xscale 'time :xlabel "day"
+                                            :ylabel "kg"))))))))
+
 (ert-deftest ob-orgfig-table-mode-errors ()
   (orgfig-org-test-with-buffer
       (concat ob-orgfig-test--table

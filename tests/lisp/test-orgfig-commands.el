@@ -333,6 +333,34 @@
       (should (= (length (orgfig-test-orgfig-overlays)) 1)))
     (should (= (orgfig-test-figure-count) before))))
 
+(ert-deftest orgfig-commands/plot-table-and-region-dates ()
+  "A date column is x on a time axis: a line, not bars of categories."
+  (let* ((text "| day | kg |\n|---+---|\n| <2026-11-01 Sun> | 80.1 |\n| 2026-11-03 | 79.8 |\n")
+         (want (vector (float-time (encode-time '(0 0 0 1 11 2026 nil nil t)))
+                       (float-time (encode-time '(0 0 0 3 11 2026 nil nil t))))))
+    (orgfig-test-with-org text
+      (let ((spec (orgfig--table-plot-spec (org-table-to-lisp) nil nil)))
+        (should (eq (plist-get spec :kind) 'line))
+        (should-not (plist-get spec :categories))
+        (should (plist-get (orgfig-column-info (plist-get spec :x)) :time))
+        (should (equal (orgfig-column-values (plist-get spec :x)) want))))
+    ;; Asked for bars, the dates label them.
+    (orgfig-test-with-org (concat "#+PLOT: with:histograms\n" text)
+      (forward-line 1)
+      (let ((spec (orgfig--table-plot-spec (org-table-to-lisp)
+                                           '(:with "histograms") t)))
+        (should (eq (plist-get spec :kind) 'bar))
+        (should (equal (plist-get spec :categories) '("<2026-11-01 Sun>" "2026-11-03")))))
+    (let ((spec (orgfig--region-plot-spec "day,kg\n2026-11-01,80.1\n2026-11-03,79.8\n")))
+      (should (eq (plist-get spec :kind) 'line))
+      (should (equal (orgfig-column-values (plist-get spec :x)) want)))
+    ;; Text that is not all dates still names bars.
+    (let ((spec (orgfig--region-plot-spec "day,kg\n2026-11-01,80.1\nlater,79.8\n")))
+      (should (eq (plist-get spec :kind) 'bar)))
+    (orgfig-test-with-org text
+      (orgfig-plot-table)
+      (should (= (length (orgfig-test-orgfig-overlays)) 1)))))
+
 ;;;; orgfig-plot-region
 
 (defun orgfig-test-region-plot (text)

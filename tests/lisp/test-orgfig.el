@@ -436,6 +436,73 @@
             (orgfig-close ds)))
       (delete-file file))))
 
+;; Dates read in Lisp (tables, regions) and in C (CSV files) agree.
+(ert-deftest orgfig-parse-time-reads-iso-and-org-dates ()
+  (let ((day (float-time (encode-time '(0 0 0 22 11 2026 nil nil t)))))
+    (dolist (case `(("2026-11-22" . 0) (" 2026-11-22 " . 0) ("<2026-11-22 Sun>" . 0)
+                    ("[2026-11-22 Sun 10:05]" . 36300) ("<2026-11-22 dim. 10:05>" . 36300)
+                    ("2026-11-22 10:05" . 36300) ("2026-11-22t10:05:07.5z" . 36307.5)
+                    ("2026-11-22T10:05:07,5+01:00" . 32707.5)
+                    ("2026-11-22T10:05-0530" . 56100) ("2026-11-22T10:05+02" . 29100)))
+      (should (equal (cons (car case) (orgfig-parse-time (car case)))
+                     (cons (car case) (+ day (cdr case)))))))
+  (dolist (bad '("2026" "2026-11" "2026-1-05" "20261122" "2026/11/22" "2026-13-01"
+                 "2026-02-30" "2025-02-29" "1900-02-29" "2026-11-22T" "2026-11-22T10"
+                 "2026-11-22T24:00" "2026-11-22T10:60" "2026-11-22T10:00:61"
+                 "2026-11-22T10:05,25" "2026-11-22T10:00+01:" "2026-11-22T10:00+24:00"
+                 "2026-11-22x" "12.5" "" nil 20261122))
+    (should-not (orgfig-parse-time bad)))
+  ;; The C reader gives the same seconds for every ISO form, random ones
+  ;; included, and NaN for what neither reads.
+  (let ((file (make-temp-file "orgfig-times" nil ".csv"))
+        (cells '("2026-11-22" "2026-11-22 10:05" "2026-11-22T10:05:07.25Z"
+                 "2026-11-22T10:05+0530" "2024-02-29T23:59:60" "2026-02-30" "x")))
+    (random "orgfig-times")
+    (dotimes (_ 500)
+      (push (format "%04d-%02d-%02dT%02d:%02d:%02d%s" (1+ (random 9999)) (1+ (random 12))
+                    (1+ (random 28)) (random 24) (random 60) (random 60)
+                    (nth (random 4) '("" "Z" "+01:30" "-0845")))
+            cells))
+    (unwind-protect
+        (progn
+          (with-temp-file file
+            (insert "t\n" (mapconcat #'identity cells "\n") "\n"))
+          (let* ((ds (orgfig-read-csv file))
+                 (col (orgfig-column ds "t"))
+                 (n (length cells)))
+            (should (= (plist-get (orgfig-column-info col) :length) n))
+            (should (equal (cl-mapcar #'cons cells (orgfig-column-values col))
+                           (mapcar (lambda (c) (cons c (or (orgfig-parse-time c) 0.0e+NaN)))
+                                   cells)))
+            (orgfig-close ds)))
+      (delete-file file))))
+
+(ert-deftest orgfig-column-values-gives-slices ()
+  (let ((col (orgfig-pack [1 2.5 -3 0.0e+NaN 5] 'float32)))
+    (should (equal (orgfig-column-values col) [1.0 2.5 -3.0 0.0e+NaN 5.0]))
+    (should (equal (orgfig-column-values col 1 3) [2.5 -3.0]))
+    (should (equal (orgfig-column-values col 5) []))
+    (should (equal (should-error (orgfig-column-values col 2 6) :type 'orgfig-invalid-data)
+                   '(orgfig-invalid-data "orgfig-column-values: START 2 and END 6 are \
+not a range of the column's 5 values")))
+    (should-error (orgfig-column-values col -1) :type 'orgfig-invalid-data)
+    (should-error (orgfig-column-values col 3 2) :type 'orgfig-invalid-data)
+    (should-error (orgfig-column-values col 1.5) :type 'wrong-type-argument)
+    (should-error (orgfig-column-values [1 2]) :type 'wrong-type-argument)))
+
+(ert-deftest orgfig-pack-time-marks-a-copy ()
+  (let* ((plain (orgfig-pack [1.0 2.0 3.0]))
+         (time (orgfig-pack plain 'time))
+         (listed (orgfig-pack '(1 2 3) 'time)))
+    (should (plist-get (orgfig-column-info time) :time))
+    (should (plist-get (orgfig-column-info listed) :time))
+    (should (eq (plist-get (orgfig-column-info time) :type) 'float64))
+    ;; The column it was packed from is not changed.
+    (should-not (plist-get (orgfig-column-info plain) :time))
+    (should (equal (should-error (orgfig-pack [1] 'date) :type 'orgfig-invalid-data)
+                   '(orgfig-invalid-data "orgfig-pack: TYPE must be float64, float32 or time"
+                                         date)))))
+
 ;;;; Faults and module loading
 
 (ert-deftest orgfig-allocation-failures-are-clean-errors ()
