@@ -906,7 +906,11 @@ Return the viewer buffer, or nil when TEXT needs the Lisp reader
             (setq header (and delimited (orgfig--header-row-p sample)))
             (let ((cols (orgfig--transpose (if header rows sample))))
               (when (and delimited (cdr cols)
-                         (not (orgfig--numeric-column-p (car cols))))
+                         (not (orgfig--numeric-column-p (car cols)))
+                         ;; Dates are read in C too (a time axis).
+                         (not (and (memq orgfig-plot-region-kind
+                                         '(line linespoints scatter area))
+                                   (orgfig--dates-p (car cols)))))
                 ;; Text labels: leave it to the Lisp reader.
                 (cl-return-from orgfig--plot-region-module nil))
               (cl-loop for c in (cdr cols) for i from 1

@@ -436,7 +436,13 @@
       ;; A text first column falls back to the Lisp reader: bars.
       (let* ((buf (orgfig-test-region-plot "name,n\na,1\nb,2\n"))
              (fig (buffer-local-value 'orgfig-view--figure buf)))
-        (should (= (plist-get (orgfig-figure-info fig) :artists) 1))))
+        (should (= (plist-get (orgfig-figure-info fig) :artists) 1)))
+      ;; Dates do not: C reads them.
+      (cl-letf (((symbol-function 'orgfig--region-plot-spec)
+                 (lambda (&rest _) (error "The Lisp reader was used"))))
+        (let* ((buf (orgfig-test-region-plot "day,kg\n2026-11-01,80\n2026-11-03,79\n"))
+               (fig (buffer-local-value 'orgfig-view--figure buf)))
+          (should (= (plist-get (orgfig-figure-info fig) :artists) 1)))))
     (should (string-match-p "not numeric.*\"x7\""
                             (cadr (should-error (orgfig-test-region-plot "1 2 x7 4")
                                                 :type 'user-error))))
