@@ -621,7 +621,8 @@ their x scale with `orgfig-set'."
 (defun orgfig-line (fig x y &rest props)
   "Draw a line through points X, Y on FIG; return FIG.
 X and Y are sequences of numbers or columns; X nil means 0, 1, ...
-A NaN in either splits the line.  PROPS: `:label', `:color', `:width'
+A NaN in either splits the line, and a point missing either coordinate
+does not widen the axes' range.  PROPS: `:label', `:color', `:width'
 \(line width), `:dash' (solid, dashed, dotted, dashdot), `:marker'
 \(none, circle, square, triangle, diamond, plus, x), `:marker-size',
 `:step' (pre, post, mid), `:alpha', `:axes', `:yaxis' (left, right).

@@ -18,6 +18,7 @@
 
 #include "decimate.h"
 #include "lineraster.h"
+#include "plotutil.h"
 #include "props.h"
 #include "render.h"
 
@@ -132,6 +133,7 @@ typedef struct line_priv {
     orgfig_marker marker;
     double msize; /* points */
     int step;     /* 0 none, 1 pre, 2 post, 3 mid */
+    orgfig_points_memo extent;
 } line_priv;
 
 static const char *const line_args[] = {"X", "Y", NULL};
@@ -201,32 +203,12 @@ line_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *props,
     return ORGFIG_OK;
 }
 
-/* Extent of column C (NULL: 0..n-1) on SCALE: only positive values on log. */
-static bool
-col_extent(orgfig_column *c, size_t n, orgfig_scale scale, double *lo, double *hi)
-{
-    if (c == NULL) {
-        double a = scale == ORGFIG_SCALE_LOG ? 1 : 0;
-        if (n == 0 || (double)n - 1 < a)
-            return false;
-        *lo = a;
-        *hi = (double)n - 1;
-        return true;
-    }
-    return orgfig_column_extent(c, scale == ORGFIG_SCALE_LOG, lo, hi);
-}
-
 static bool
 line_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
 {
-    orgfig_column *x = a->cols[0], *y = a->cols[1];
-    bool okx = col_extent(x, y->n, xs, &b->xlo, &b->xhi);
-    bool oky = col_extent(y, y->n, ys, &b->ylo, &b->yhi);
-    if (!okx || !oky) {
-        b->xlo = b->xhi = b->ylo = b->yhi = NAN;
-        return false;
-    }
-    return true;
+    line_priv *p = a->priv;
+    return orgfig_points_extent(a->cols[0], a->cols[1], xs == ORGFIG_SCALE_LOG,
+                                ys == ORGFIG_SCALE_LOG, &p->extent, b);
 }
 
 /* A path builder that clips segments to a big rectangle. */

@@ -26,6 +26,7 @@
 #endif
 
 #include "lineraster.h"
+#include "plotutil.h"
 #include "props.h"
 #include "render.h"
 #include "thread.h"
@@ -47,6 +48,7 @@ typedef struct scatter_priv {
     double vmin, vmax; /* for a color column */
     bool density;
     bool snap; /* PNG: centre each marker on its device pixel */
+    orgfig_points_memo extent;
 } scatter_priv;
 
 /* cols: 0 X, 1 Y, 2 sizes (or NULL), 3 color values (or NULL). */
@@ -173,12 +175,9 @@ scatter_build(orgfig_artist *a, const orgfig_value *args, const orgfig_prop *pro
 static bool
 scatter_bounds(const orgfig_artist *a, orgfig_scale xs, orgfig_scale ys, orgfig_bounds *b)
 {
-    if (!orgfig_column_extent(a->cols[0], xs == ORGFIG_SCALE_LOG, &b->xlo, &b->xhi) ||
-        !orgfig_column_extent(a->cols[1], ys == ORGFIG_SCALE_LOG, &b->ylo, &b->yhi)) {
-        b->xlo = b->xhi = b->ylo = b->yhi = NAN;
-        return false;
-    }
-    return true;
+    scatter_priv *p = a->priv;
+    return orgfig_points_extent(a->cols[0], a->cols[1], xs == ORGFIG_SCALE_LOG,
+                                ys == ORGFIG_SCALE_LOG, &p->extent, b);
 }
 
 static orgfig_rgba

@@ -292,3 +292,64 @@ orgfig_data_font_px(const orgfig_figure *f)
     fscale = fmin(1.0, fmax(0.5, fscale));
     return f->style.font_size * ORGFIG_PT * fscale;
 }
+
+/* Whether every value of C (NULL: 0, 1, ..., N-1) is usable on its axis. */
+static bool
+all_usable(orgfig_column *c, size_t n, bool log)
+{
+    if (c == NULL)
+        return !log || n == 0;
+    orgfig_column_summary(c);
+    return c->nfinite == c->n && (!log || c->n == 0 || c->min > 0);
+}
+
+bool
+orgfig_points_extent(orgfig_column *x, orgfig_column *y, bool xlog, bool ylog,
+                     orgfig_points_memo *memo, orgfig_bounds *b)
+{
+    size_t n = y->n;
+    b->xlo = b->xhi = b->ylo = b->yhi = NAN;
+    if (all_usable(x, n, xlog) && all_usable(y, n, ylog)) {
+        if (n == 0)
+            return false;
+        if (x) {
+            b->xlo = x->min;
+            b->xhi = x->max;
+        } else {
+            b->xlo = 0;
+            b->xhi = (double)n - 1;
+        }
+        b->ylo = y->min;
+        b->yhi = y->max;
+        return true;
+    }
+    int k = xlog * 2 + ylog;
+    if (memo && memo->known[k]) {
+        *b = memo->b[k];
+        return memo->ok[k];
+    }
+    double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double xv = x ? orgfig_column_get(x, i) : (double)i;
+        double yv = orgfig_column_get(y, i);
+        if (!orgfig_usable(xv, xlog) || !orgfig_usable(yv, ylog))
+            continue;
+        xlo = fmin(xlo, xv);
+        xhi = fmax(xhi, xv);
+        ylo = fmin(ylo, yv);
+        yhi = fmax(yhi, yv);
+    }
+    bool ok = xlo <= xhi;
+    if (ok) {
+        b->xlo = xlo;
+        b->xhi = xhi;
+        b->ylo = ylo;
+        b->yhi = yhi;
+    }
+    if (memo) {
+        memo->known[k] = true;
+        memo->ok[k] = ok;
+        memo->b[k] = *b;
+    }
+    return ok;
+}

@@ -105,4 +105,21 @@ void orgfig_swatch_fill(cairo_t *cr, orgfig_rect r, orgfig_rgba c);
  * style's size with the same shrink layout applies to small figures. */
 double orgfig_data_font_px(const orgfig_figure *f);
 
+/* Extents of point data, one per scale combination (linear or log on x,
+ * on y), worked out on first use: the columns never change. */
+typedef struct orgfig_points_memo {
+    bool known[4], ok[4];
+    orgfig_bounds b[4];
+} orgfig_points_memo;
+
+/* The data extent in *B of the points (X[i], Y[i]) that a line or
+ * scatter plot draws: both coordinates usable (orgfig_usable) on their
+ * scales.  X NULL means x = i.  A point missing one coordinate is not
+ * drawn, so it does not widen the other axis either (matplotlib drops it
+ * the same way).  When every point is usable this is the columns' cached
+ * extents, in O(1); else one pass, kept in MEMO.  False (and NaNs in *B)
+ * when no point is usable. */
+bool orgfig_points_extent(orgfig_column *x, orgfig_column *y, bool xlog, bool ylog,
+                          orgfig_points_memo *memo, orgfig_bounds *b);
+
 #endif

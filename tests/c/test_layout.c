@@ -354,6 +354,80 @@ TEST(layout_limits_inversion_aspect_and_explicit_ticks)
     orgfig_figure_free(f);
 }
 
+/* The view of one line or scatter plot of N points on axes with the given
+ * x scale ("linear" or "log"): *X0..*X1, *Y0..*Y1.  X may be NULL. */
+static bool
+points_view(orgfig_kind kind, const double *x, const double *y, size_t n,
+            const char *xscale, double v[4])
+{
+    orgfig_figure *f = tb_figure(400, 300, 1);
+    if (f == NULL)
+        return false;
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_column *cx = x ? tb_column(x, n) : NULL, *cy = tb_column(y, n);
+    orgfig_value args[2] = {x ? tb_col(cx) : tb_nil, tb_col(cy)};
+    orgfig_prop p[] = {{"xscale", tb_sym(xscale)}};
+    bool ok = orgfig_figure_plot(f, kind, args, 2, NULL, 0, &err) == ORGFIG_OK &&
+              orgfig_figure_set(f, p, 1, &err) == ORGFIG_OK;
+    orgfig_layout L;
+    /* Twice: the second layout reads the remembered extent. */
+    for (int round = 0; ok && round < 2; round++) {
+        ok = orgfig_figure_layout(f, &L, &err) == ORGFIG_OK;
+        if (!ok)
+            break;
+        double w[4] = {L.axes[0].x.v0, L.axes[0].x.v1, L.axes[0].y.v0, L.axes[0].y.v1};
+        ok = round == 0 || memcmp(v, w, sizeof w) == 0;
+        memcpy(v, w, sizeof w);
+        orgfig_layout_free(&L);
+    }
+    orgfig_column_unref(cx);
+    orgfig_column_unref(cy);
+    orgfig_figure_free(f);
+    return ok;
+}
+
+TEST(layout_points_missing_a_coordinate_do_not_widen_the_view)
+{
+    /* A point a line or scatter plot does not draw (NaN or infinite in one
+     * coordinate, or not positive on a log axis) leaves the view as the
+     * drawn points alone give it, as in matplotlib. */
+    static const orgfig_kind kinds[] = {ORGFIG_LINE, ORGFIG_SCATTER};
+    for (size_t k = 0; k < 2; k++) {
+        double got[4], want[4];
+        double x1[] = {0, 1, 2, NAN, 4}, y1[] = {0, 1, 2, 100, 1};
+        double x1d[] = {0, 1, 2, 4}, y1d[] = {0, 1, 2, 1};
+        REQUIRE(points_view(kinds[k], x1, y1, 5, "linear", got));
+        REQUIRE(points_view(kinds[k], x1d, y1d, 4, "linear", want));
+        CHECK(memcmp(got, want, sizeof got) == 0);
+        CHECK(got[3] < 10);
+
+        double x2[] = {0, 1, 2, 50}, y2[] = {1, 2, 3, INFINITY};
+        REQUIRE(points_view(kinds[k], x2, y2, 4, "linear", got));
+        REQUIRE(points_view(kinds[k], x2, y2, 3, "linear", want));
+        CHECK(memcmp(got, want, sizeof got) == 0);
+        CHECK(got[1] < 10);
+
+        /* Log x: the point at x = -1 is not drawn, so y stays under 100. */
+        double x3[] = {-1, 1, 10, 100}, y3[] = {1000, 1, 2, 3};
+        REQUIRE(points_view(kinds[k], x3, y3, 4, "log", got));
+        REQUIRE(points_view(kinds[k], x3 + 1, y3 + 1, 3, "log", want));
+        CHECK(memcmp(got, want, sizeof got) == 0);
+        CHECK(got[3] < 100);
+
+        /* Every point drawn: the columns' own extents. */
+        double x4[] = {3, 1, 2}, y4[] = {-5, 7, 0};
+        REQUIRE(points_view(kinds[k], x4, y4, 3, "linear", got));
+        CHECK(got[0] <= 1 && got[1] >= 3 && got[2] <= -5 && got[3] >= 7);
+        CHECK(got[1] < 4 && got[3] < 9);
+    }
+    /* A line against its index on a log x: index 0 is not drawn. */
+    double got[4], want[4], y5[] = {1000, 1, 2, 3};
+    REQUIRE(points_view(ORGFIG_LINE, NULL, y5, 4, "log", got));
+    double x5[] = {1, 2, 3};
+    REQUIRE(points_view(ORGFIG_LINE, x5, y5 + 1, 3, "log", want));
+    CHECK(memcmp(got, want, sizeof got) == 0);
+}
+
 TEST(layout_bar_labels_rotate_when_crowded)
 {
     orgfig_figure *f = tb_figure(320, 240, 1);
