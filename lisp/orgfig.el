@@ -172,7 +172,7 @@ touch Lisp and end before the render returns."
 (declare-function orgfig--mod-dataset-info "ext:orgfig-module.c" (dataset))
 (declare-function orgfig--mod-column "ext:orgfig-module.c" (dataset key))
 (declare-function orgfig--mod-read-csv "ext:orgfig-module.c"
-                  (file delimiter header comment select type skip max))
+                  (file delimiter header comment select type skip max decimal))
 (declare-function orgfig--mod-read-binary "ext:orgfig-module.c"
                   (file type ncols big-endian))
 (declare-function orgfig--mod-stream-line "ext:orgfig-module.c"
@@ -906,7 +906,9 @@ and pass them to any plot function.  PROPS:
   :columns    a list of column names and 0-based indices to keep
   :type       float64 (default) or float32, which halves the memory
   :skip-rows  lines to skip at the start of the file
-  :max-rows   read at most this many data rows.
+  :max-rows   read at most this many data rows
+  :decimal    the decimal point: \".\" (default) or \",\", as in \"1,5\"
+              (the delimiter is then detected among tab and semicolon).
 Dates and times in ISO 8601 form (2026-11-22, 2026-11-22 10:05,
 2026-11-22T10:05:07.5+01:00; UTC unless a zone is given) become Unix
 seconds, in float64 even with `:type' float32, and a plot with such a
@@ -916,7 +918,8 @@ Long reads show progress and stop cleanly on \[keyboard-quit]."
   (let* ((props (append (orgfig--props-vector "orgfig-read-csv" props) nil))
          (unknown (cl-set-difference
                    (cl-loop for (k _v) on props by #'cddr collect k)
-                   '(:delimiter :header :comment :columns :type :skip-rows :max-rows))))
+                   '(:delimiter :header :comment :columns :type :skip-rows :max-rows
+                     :decimal))))
     (when unknown
       (signal 'orgfig-invalid-data
               (list (format "orgfig-read-csv: unknown property %s" (car unknown))
@@ -937,7 +940,8 @@ Long reads show progress and stop cleanly on \[keyboard-quit]."
                            (plist-get props :columns)
                            (plist-get props :type)
                            (plist-get props :skip-rows)
-                           (plist-get props :max-rows)))))
+                           (plist-get props :max-rows)
+                           (plist-get props :decimal)))))
 
 (defun orgfig-read-binary (file &rest props)
   "Read the raw float array FILE in C and return a dataset.
@@ -978,10 +982,10 @@ and `:live'."
                (:copier nil))
   "One column of a file, which plot functions stream instead of loading.
 Make one with `orgfig-file-source'."
-  file column format type columns big-endian delimiter header comment)
+  file column format type columns big-endian delimiter header comment decimal)
 
 (defconst orgfig--file-source-keys
-  '(:column :format :type :columns :big-endian :delimiter :header :comment)
+  '(:column :format :type :columns :big-endian :delimiter :header :comment :decimal)
   "Properties `orgfig-file-source' accepts.")
 
 (defun orgfig--file-source-format (file)
@@ -1007,6 +1011,7 @@ PROPS:
                named \"1\", \"2\", ...); default t
   :comment     CSV: lines starting with this character are skipped
                (default \"#\"; nil for none)
+  :decimal     CSV: the decimal point, \".\" (default) or \",\"
   :type        binary: float64 (default; float32 for .f32 files)
   :columns     binary: the number of interleaved columns (default 1)
   :big-endian  binary: non-nil when the file is big-endian.
@@ -1047,7 +1052,7 @@ Signal `orgfig-file-error' when FILE cannot be read and
         (signal 'orgfig-invalid-data
                 (list (format "%s: :column must be a name or a 0-based index" fn)
                       column)))
-      (dolist (key '(:delimiter :comment))
+      (dolist (key '(:delimiter :comment :decimal))
         (let ((v (plist-get props key)))
           (unless (or (null v) (and (stringp v) (= (length v) 1)))
             (signal 'orgfig-invalid-data
@@ -1071,7 +1076,8 @@ Signal `orgfig-file-error' when FILE cannot be read and
        :big-endian (plist-get props :big-endian)
        :delimiter (plist-get props :delimiter)
        :header (if (plist-member props :header) (plist-get props :header) t)
-       :comment (if (plist-member props :comment) (plist-get props :comment) "#")))))
+       :comment (if (plist-member props :comment) (plist-get props :comment) "#")
+       :decimal (plist-get props :decimal)))))
 
 (defun orgfig--file-source-spec (src)
   "Return the vector the module's stream functions take for SRC."
@@ -1083,7 +1089,8 @@ Signal `orgfig-file-error' when FILE cannot be read and
           (orgfig-file-source-comment src)
           (orgfig-file-source-type src)
           (orgfig-file-source-columns src)
-          (and (orgfig-file-source-big-endian src) t)))
+          (and (orgfig-file-source-big-endian src) t)
+          (orgfig-file-source-decimal src)))
 
 (defun orgfig--file-source-same-file-p (a b)
   "Return non-nil if file sources A and B read the same file the same way."

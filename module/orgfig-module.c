@@ -1137,7 +1137,7 @@ get_char_arg(emacs_env *env, emacs_value v, scratch *s, const char *what, char *
     if (!convert_string(env, v, s, &str, &len))
         return false;
     if (len != 1) {
-        char msg[128];
+        char msg[256];
         snprintf(msg, sizeof msg, "%s must be a one-character string", what);
         signal_message(env, Qorgfig_invalid_data, msg, v);
         return false;
@@ -1146,7 +1146,8 @@ get_char_arg(emacs_env *env, emacs_value v, scratch *s, const char *what, char *
     return true;
 }
 
-/* (orgfig--mod-read-csv FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX)
+/* (orgfig--mod-read-csv FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX
+ *                       DECIMAL)
  * FILE is an encoded file name; SELECT a vector of strings and integers
  * or nil; TYPE float64 or float32. */
 static emacs_value
@@ -1204,8 +1205,11 @@ Forgfig_read_csv(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
     opts.dtype =
         env->eq(env, args[5], env->intern(env, "float32")) ? ORGFIG_F32 : ORGFIG_F64;
     if (!get_size_arg(env, args[6], 0, "orgfig-read-csv: :skip-rows", &opts.skip_rows) ||
-        !get_size_arg(env, args[7], 0, "orgfig-read-csv: :max-rows", &opts.max_rows))
+        !get_size_arg(env, args[7], 0, "orgfig-read-csv: :max-rows", &opts.max_rows) ||
+        !get_char_arg(env, args[8], &s, "orgfig-read-csv: :decimal", &opts.decimal))
         goto out;
+    if (opts.decimal == 0)
+        opts.decimal = '.';
     poll_ctx pc = {env, 0};
     orgfig_hooks hooks = {poll_quit, report_progress, &pc};
     orgfig_dataset *ds = orgfig_read_csv(path, &opts, &hooks, &err);
@@ -1387,15 +1391,15 @@ stream_spec(emacs_env *env, emacs_value spec, scratch *s, const char *fn,
 {
     char msg[160];
     if (!env->eq(env, env->type_of(env, spec), Qvector) ||
-        env->vec_size(env, spec) != 8) {
+        env->vec_size(env, spec) != 9) {
         if (!CHECK_EXIT(env)) {
             snprintf(msg, sizeof msg, "%s: bad file source specification", fn);
             signal_message(env, Qorgfig_invalid_data, msg, spec);
         }
         return false;
     }
-    emacs_value v[8];
-    for (ptrdiff_t i = 0; i < 8; i++) {
+    emacs_value v[9];
+    for (ptrdiff_t i = 0; i < 9; i++) {
         v[i] = env->vec_get(env, spec, i);
         if (CHECK_EXIT(env))
             return false;
@@ -1430,6 +1434,11 @@ stream_spec(emacs_env *env, emacs_value spec, scratch *s, const char *fn,
         return false;
     }
     src.bin.big_endian = env->is_not_nil(env, v[7]);
+    snprintf(msg, sizeof msg, "%s: :decimal", fn);
+    if (!get_char_arg(env, v[8], s, msg, &src.csv.decimal))
+        return false;
+    if (src.csv.decimal == 0)
+        src.csv.decimal = '.';
     *out = src;
     return !CHECK_EXIT(env);
 }
@@ -1641,9 +1650,9 @@ emacs_module_init(struct emacs_runtime *runtime)
           "\n\n(fn COL START END)");
     defun(env, "orgfig--mod-column-info", 1, 1, Forgfig_column_info,
           "Return a plist describing column COL.\n\n(fn COL)");
-    defun(env, "orgfig--mod-read-csv", 8, 8, Forgfig_read_csv,
+    defun(env, "orgfig--mod-read-csv", 9, 9, Forgfig_read_csv,
           "Read the CSV file FILE into a dataset.\n\n"
-          "(fn FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX)");
+          "(fn FILE DELIMITER HEADER COMMENT SELECT TYPE SKIP MAX DECIMAL)");
     defun(env, "orgfig--mod-read-binary", 4, 4, Forgfig_read_binary,
           "Read the raw array file FILE into a dataset.\n\n(fn FILE TYPE NCOLS "
           "BIG-ENDIAN)");

@@ -333,6 +333,12 @@ slow_scale(uint64_t mant, int64_t e10)
 bool
 orgfig_parse_number(const char *s, size_t len, double *out)
 {
+    return orgfig_parse_decimal(s, len, '.', out);
+}
+
+bool
+orgfig_parse_decimal(const char *s, size_t len, char point, double *out)
+{
     const char *p = s, *end = s + len;
     *out = NAN;
     while (p < end && (*p == ' ' || *p == '\t'))
@@ -347,7 +353,7 @@ orgfig_parse_number(const char *s, size_t len, double *out)
         if (++p == end)
             return false;
     }
-    if (!is_digit(*p) && *p != '.') {
+    if (!is_digit(*p) && *p != point) {
         size_t n = (size_t)(end - p);
         if (word_is(p, n, "nan"))
             return true;
@@ -365,7 +371,7 @@ orgfig_parse_number(const char *s, size_t len, double *out)
     for (; p < end && is_digit(*p); p++)
         mant = mant * 10 + (uint64_t)(*p - '0');
     size_t nint = (size_t)(p - digits), nfrac = 0;
-    if (p < end && *p == '.') {
+    if (p < end && *p == point) {
         const char *f = ++p;
         for (; p < end && is_digit(*p); p++)
             mant = mant * 10 + (uint64_t)(*p - '0');
@@ -386,7 +392,7 @@ orgfig_parse_number(const char *s, size_t len, double *out)
                 e10++;
             }
         }
-        if (p < end && *p == '.') {
+        if (p < end && *p == point) {
             for (p++; p < end && is_digit(*p); p++) {
                 if (nd < 19) {
                     mant = mant * 10 + (uint64_t)(*p - '0');
@@ -626,6 +632,13 @@ csv_check_opts(csv_parser *P)
     if (d == '"' || d == '\n' || d == '\r')
         return orgfig_fail(P->err, ORGFIG_E_INVALID, "%s: the delimiter cannot be %s",
                            P->fn, d == '"' ? "a double quote" : "a line end");
+    if (P->o.decimal != '.' && P->o.decimal != ',')
+        return orgfig_fail(P->err, ORGFIG_E_INVALID,
+                           "%s: the decimal point must be \".\" or \",\"", P->fn);
+    if (P->o.decimal == ',' && d == ',')
+        return orgfig_fail(P->err, ORGFIG_E_INVALID,
+                           "%s: with the decimal comma the delimiter cannot be \",\"",
+                           P->fn);
     if (c == '"' || c == '\n' || c == '\r' || (c != 0 && c == d))
         return orgfig_fail(P->err, ORGFIG_E_INVALID,
                            "%s: the comment character cannot be %s", P->fn,
@@ -644,12 +657,12 @@ csv_check_opts(csv_parser *P)
 }
 
 /* Pick the delimiter from the first line at P: the most frequent of , \t ;
- * outside quotes.  Returns false when the line runs past END and more
- * input may come. */
+ * outside quotes (of \t ; when COMMA_IS_DECIMAL).  Returns false when the
+ * line runs past END and more input may come. */
 static bool
-detect_delim(const char *p, const char *end, bool eof, char *out)
+detect_delim(const char *p, const char *end, bool eof, bool comma_is_decimal, char *out)
 {
-    static const char cand[3] = {',', '\t', ';'};
+    const char cand[3] = {comma_is_decimal ? '\t' : ',', '\t', ';'};
     size_t n[3] = {0, 0, 0};
     bool inq = false;
     for (; p < end; p++) {
@@ -941,7 +954,7 @@ csv_row(csv_parser *P)
             continue;
         const csv_span *sp = &P->spans[i];
         /* A field with "" in it holds a quote and is no number. */
-        if (sp->escaped || orgfig_parse_number(sp->s, sp->len, &row[k]) ||
+        if (sp->escaped || orgfig_parse_decimal(sp->s, sp->len, P->o.decimal, &row[k]) ||
             !orgfig_parse_time(sp->s, sp->len, &row[k]))
             continue;
         if (P->kind == SINK_STORE && !P->cols[k]->time &&
@@ -1032,7 +1045,7 @@ csv_feed(csv_parser *P, const char *data, size_t len, bool eof, size_t *used)
         if (!P->have_layout) {
             if (P->o.delimiter)
                 P->delim = P->o.delimiter;
-            else if (!detect_delim(p, end, eof, &P->delim))
+            else if (!detect_delim(p, end, eof, P->o.decimal == ',', &P->delim))
                 break;
             int r = scan_record(P, p, end, eof, SIZE_MAX, &q);
             if (r < 0)

@@ -97,6 +97,8 @@ orgfig_column *orgfig_dataset_column_at(const orgfig_dataset *ds, int64_t index,
  * arithmetic); the rest go through strtod on a digits-and-exponent copy
  * without a decimal point, so the result never depends on LC_NUMERIC. */
 bool orgfig_parse_number(const char *s, size_t len, double *out);
+/* As orgfig_parse_number with POINT ('.' or ',') as the decimal point. */
+bool orgfig_parse_decimal(const char *s, size_t len, char point, double *out);
 
 /* Parse the LEN bytes at S as an ISO 8601 date or date and time, with
  * optional spaces/tabs around, and store it in *OUT as Unix seconds:
@@ -143,11 +145,15 @@ typedef struct orgfig_csv_opts {
     size_t skip_rows;
     /* Read at most this many data rows; 0 (default): all. */
     size_t max_rows;
+    /* The decimal point in numbers: '.' (default) or ',' (as in
+     * "1,5", common in semicolon-separated files).  With ',', the
+     * delimiter cannot be ',' and is detected among tab and ';'. */
+    char decimal;
 } orgfig_csv_opts;
 
 #define ORGFIG_CSV_OPTS_INIT                                                             \
     {                                                                                    \
-        0, true, '#', NULL, 0, ORGFIG_F64, 0, 0                                          \
+        0, true, '#', NULL, 0, ORGFIG_F64, 0, 0, '.'                                     \
     }
 
 /* Read the CSV/TSV file at PATH into a new dataset with one column per

@@ -307,7 +307,7 @@ TEST(time_parser_reads_iso_8601)
     for (int y = 1900; y < 2300; y++)
         for (int mo = 1; mo <= 12; mo++)
             for (int d = 1; d <= 31; d++) {
-                char text[32];
+                char text[48];
                 snprintf(text, sizeof text, "%04d-%02d-%02d", y, mo, d);
                 struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
                 time_t t = timegm(&tm);
@@ -653,6 +653,46 @@ TEST(csv_date_widening_fault_injection)
     }
     CHECK(done);
     CHECK(failures >= 6);
+}
+
+TEST(csv_decimal_comma)
+{
+    double v;
+    CHECK(orgfig_parse_decimal("1,5", 3, ',', &v) && v == 1.5);
+    CHECK(orgfig_parse_decimal("-,25e2", 6, ',', &v) && v == -25);
+    CHECK(!orgfig_parse_decimal("1.5", 3, ',', &v) && isnan(v));
+    CHECK(!orgfig_parse_decimal("1,5", 3, '.', &v) && isnan(v));
+    orgfig_err err = ORGFIG_ERR_INIT;
+    orgfig_csv_opts o = ORGFIG_CSV_OPTS_INIT;
+    o.decimal = ',';
+    /* The delimiter is detected among tab and ';', never the comma. */
+    orgfig_dataset *ds =
+        parse("t;Wert, kg\n2026-11-22;1,5\n3;\"2,25\"\n4;1.5\n5;-0,5e1\n", &o, &err);
+    REQUIRE(ds != NULL);
+    CHECK(orgfig_dataset_ncols(ds) == 2);
+    CHECK(strcmp(orgfig_dataset_colname(ds, 1), "Wert, kg") == 0);
+    CHECK(col(ds, 1, 0) == 1.5 && col(ds, 1, 1) == 2.25 && isnan(col(ds, 1, 2)) &&
+          col(ds, 1, 3) == -5);
+    CHECK(col(ds, 0, 0) == utc(2026, 11, 22, 0, 0, 0) && col(ds, 0, 1) == 3);
+    orgfig_dataset_free(ds);
+    ds = parse("a\t b\n1,5\t2\n", &o, &err);
+    REQUIRE(ds != NULL);
+    CHECK(orgfig_dataset_ncols(ds) == 2 && col(ds, 0, 0) == 1.5);
+    orgfig_dataset_free(ds);
+    /* Without the option, "1,5" is two cells of a comma-separated file. */
+    ds = parse("a,b\n1,5\n", NULL, &err);
+    REQUIRE(ds != NULL);
+    CHECK(col(ds, 0, 0) == 1 && col(ds, 1, 0) == 5);
+    orgfig_dataset_free(ds);
+    o.delimiter = ',';
+    CHECK(parse("a,b\n1,5\n", &o, &err) == NULL);
+    CHECK(err.status == ORGFIG_E_INVALID &&
+          strstr(err.msg, "with the decimal comma the delimiter cannot be \",\""));
+    o.delimiter = 0;
+    o.decimal = ':';
+    err = (orgfig_err)ORGFIG_ERR_INIT;
+    CHECK(parse("a\n1\n", &o, &err) == NULL);
+    CHECK(strstr(err.msg, "the decimal point must be \".\" or \",\"") != NULL);
 }
 
 TEST(csv_header_only_and_empty)

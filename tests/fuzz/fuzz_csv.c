@@ -2,7 +2,8 @@
  *
  * The first two bytes choose the options (delimiter auto or one of , ; tab
  * space, header on/off, comment '#' or none, float32 storage, a column
- * selection, skip_rows, max_rows); the rest is the file.  It is parsed
+ * selection, the decimal comma, skip_rows, max_rows); the rest is the file.
+ * A column holding a date is float64 whatever the storage asked for.  It is parsed
  * twice: from memory with orgfig_parse_csv_buffer, and from a memfd through
  * the file reader with a tiny read buffer (1..64 bytes, from the input), so
  * records, quotes, CRLFs and the byte order mark are cut at every place.
@@ -41,6 +42,7 @@ same_value(double a, double b)
 typedef struct {
     const orgfig_dataset *ref;
     size_t row;
+    bool f32; /* float32 storage was asked for */
 } scan_ctx;
 
 static bool
@@ -64,9 +66,11 @@ on_row(void *ctx, const double *row, size_t ncols, orgfig_err *err)
         orgfig_column *c = orgfig_dataset_column_at(s->ref, (int64_t)i, "fuzz", err);
         check(c != NULL);
         double want = orgfig_column_get(c, s->row);
-        /* The scan delivers doubles; float32 storage rounds them. */
-        double got = c->dtype == ORGFIG_F32 ? (double)(float)row[i] : row[i];
-        check(same_value(got, want) || (isnan(got) && isnan(want)));
+        /* The scan delivers doubles; float32 storage rounds them, and so
+         * it did the numbers of a column read before its first date made
+         * it float64. */
+        check(same_value(row[i], want) || (isnan(row[i]) && isnan(want)) ||
+              (s->f32 && same_value((double)(float)row[i], want)));
     }
     s->row++;
     return true;
@@ -86,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.header = !(a & 0x08);
     o.comment = (a & 0x10) ? 0 : '#';
     o.dtype = (a & 0x20) ? ORGFIG_F32 : ORGFIG_F64;
+    o.decimal = (a & 0x80) ? ',' : '.';
     orgfig_csv_select sel[2] = {{"b", 1, 0}, {NULL, 0, (int64_t)(b & 3) - 1}};
     if (a & 0x40) {
         o.select = sel + ((b & 4) ? 1 : 0);
@@ -101,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = orgfig_dataset_nrows(d1);
         for (size_t i = 0; i < orgfig_dataset_ncols(d1); i++) {
             orgfig_column *c = orgfig_dataset_column_at(d1, (int64_t)i, "fuzz", &e1);
-            check(c && c->n == n && c->dtype == o.dtype);
+            check(c && c->n == n && c->dtype == (c->time ? ORGFIG_F64 : o.dtype));
             check(orgfig_dataset_column(d1, c->name, strlen(c->name), "fuzz", &e1) !=
                   NULL);
         }
@@ -130,7 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(e1.status == e2.status);
         }
         if (d1) {
-            scan_ctx s = {d1, 0};
+            scan_ctx s = {d1, 0, o.dtype == ORGFIG_F32};
             orgfig_csv_sink sink = {on_columns, on_row, &s};
             size_t nrows = 0;
             check(orgfig_csv_scan(path, &o, &sink, NULL, &nrows, &e3) == ORGFIG_OK);

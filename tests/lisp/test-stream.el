@@ -90,6 +90,39 @@
       (should-error (orgfig-file-source bin :columns 2 :column 2)
                     :type 'orgfig-invalid-data))))
 
+;; European CSV files: semicolons between cells, commas in numbers.
+(ert-deftest orgfig-decimal-comma-in-read-csv-and-file-sources ()
+  (orgfig-stream-test-with-dir dir
+    (let ((csv (expand-file-name "eu.csv" dir)))
+      (with-temp-file csv
+        (insert "Zeit;Wert\n")
+        (dotimes (i 200)
+          (insert (format "2026-11-%02d %02d:00;%s\n" (1+ (/ i 24)) (% i 24)
+                          (string-replace "." "," (format "%.2f" (* i 0.25)))))))
+      (let* ((ds (orgfig-read-csv csv :decimal ","))
+             (v (orgfig-column ds "Wert")))
+        (should (equal (orgfig-column-names ds) '("Zeit" "Wert")))
+        (should (equal (orgfig-column-values v 0 3) [0.0 0.25 0.5]))
+        (should (= (aref (orgfig-column-values v 199) 0) 49.75))
+        ;; Without :decimal the cells are no numbers.
+        (let ((plain (orgfig-read-csv csv)))
+          (should (isnan (aref (orgfig-column-values (orgfig-column plain "Wert") 1 2) 0)))
+          (orgfig-close plain))
+        ;; Streamed with :decimal ",": the same histogram as the loaded column.
+        (let ((render (lambda (data)
+                        (orgfig-with-figure (fig :width 240 :height 160)
+                          (orgfig-hist fig data :bins 10)
+                          (orgfig-render fig)))))
+          (should (equal (funcall render (orgfig-file-source csv :column "Wert" :decimal ","))
+                         (funcall render v))))
+        (orgfig-close ds))
+      (should-error (orgfig-read-csv csv :decimal ",," ) :type 'orgfig-invalid-data)
+      (should (string-match-p
+               "with the decimal comma the delimiter cannot be"
+               (cadr (should-error (orgfig-read-csv csv :decimal "," :delimiter ",")
+                                   :type 'orgfig-invalid-data))))
+      (should-error (orgfig-file-source csv :decimal 1) :type 'orgfig-invalid-data))))
+
 ;;;; Plots
 
 (ert-deftest orgfig-stream-line-hist-density-render ()
