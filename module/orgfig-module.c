@@ -281,6 +281,17 @@ get_column_or_null(emacs_env *env, emacs_value v)
     return typed_ptr(env, v, column_finalizer, orgfig_column_check);
 }
 
+/* The column in V, or NULL with (wrong-type-argument orgfig-column-p V)
+ * pending. */
+static orgfig_column *
+get_column(emacs_env *env, emacs_value v)
+{
+    orgfig_column *c = get_column_or_null(env, v);
+    if (c == NULL && !CHECK_EXIT(env))
+        signal_wrong_type(env, env->intern(env, "orgfig-column-p"), v);
+    return c;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Scratch memory for one call (invariant 6).                              */
 
@@ -1028,11 +1039,9 @@ static emacs_value
 Forgfig_column_info(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
                     void *data UNUSED)
 {
-    orgfig_column *c = get_column_or_null(env, args[0]);
-    if (c == NULL) {
-        signal_wrong_type(env, env->intern(env, "orgfig-column-p"), args[0]);
+    orgfig_column *c = get_column(env, args[0]);
+    if (c == NULL)
         return NULL;
-    }
     static const char *const names[] = {":length", ":type", ":bytes", ":name", ":time"};
     emacs_value vals[] = {
         make_int(env, c->n),
@@ -1053,11 +1062,9 @@ static emacs_value
 Forgfig_column_values(emacs_env *env, ptrdiff_t nargs UNUSED, emacs_value *args,
                       void *data UNUSED)
 {
-    orgfig_column *c = get_column_or_null(env, args[0]);
-    if (c == NULL) {
-        signal_wrong_type(env, env->intern(env, "orgfig-column-p"), args[0]);
+    orgfig_column *c = get_column(env, args[0]);
+    if (c == NULL)
         return NULL;
-    }
     intmax_t start = env->extract_integer(env, args[1]);
     intmax_t end = env->extract_integer(env, args[2]);
     if (CHECK_EXIT(env))
