@@ -167,6 +167,7 @@ touch Lisp and end before the render returns."
 (declare-function orgfig--mod-pack "ext:orgfig-module.c" (seq type))
 (declare-function orgfig--mod-column-p "ext:orgfig-module.c" (obj))
 (declare-function orgfig--mod-column-info "ext:orgfig-module.c" (col))
+(declare-function orgfig--mod-column-values "ext:orgfig-module.c" (col start end))
 (declare-function orgfig--mod-dataset-p "ext:orgfig-module.c" (obj))
 (declare-function orgfig--mod-dataset-close "ext:orgfig-module.c" (dataset))
 (declare-function orgfig--mod-dataset-info "ext:orgfig-module.c" (dataset))
@@ -851,8 +852,12 @@ the axis shows the times as written.  Impossible dates and times (the
       (when (and (<= 1 month 12) (<= 1 day (date-days-in-month year month))
                  (<= hour 23) (<= minute 59) (< second 61)
                  (<= (funcall num 8) 23) (<= (funcall num 9) 59))
-        (+ (float-time (encode-time (list 0 minute hour day month year nil nil t)))
-           second (- zone))))))
+        ;; One rounding, as the C reader does: whole seconds (exact) plus
+        ;; the seconds of the minute.
+        (+ (- (time-convert (encode-time (list 0 minute hour day month year nil nil t))
+                            'integer)
+              zone)
+           (float second))))))
 
 (defun orgfig-column-p (obj)
   "Return t if OBJ is an orgfig column."

@@ -502,8 +502,8 @@ orgfig_parse_time(const char *s, size_t len, double *out)
         return false;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return false;
-    double frac = 0;
-    int64_t zone = 0; /* seconds east of UTC */
+    double seconds = 0; /* with their fraction, correctly rounded */
+    int64_t zone = 0;   /* seconds east of UTC */
     if (p < end) {
         if (*p != 'T' && *p != 't' && *p != ' ')
             return false;
@@ -512,17 +512,20 @@ orgfig_parse_time(const char *s, size_t len, double *out)
             !fixed_digits(&p, end, 2, &mi))
             return false;
         if (p < end && *p == ':') {
-            p++;
+            const char *ss = ++p;
             if (!fixed_digits(&p, end, 2, &sec))
                 return false;
+            char point = '.';
             if (p < end && (*p == '.' || *p == ',')) {
+                point = *p;
                 const char *f = ++p;
-                double scale = 0.1;
-                for (; p < end && is_digit(*p); p++, scale /= 10)
-                    frac += (*p - '0') * scale;
+                while (p < end && is_digit(*p))
+                    p++;
                 if (p == f)
                     return false;
             }
+            if (!orgfig_parse_decimal(ss, (size_t)(p - ss), point, &seconds))
+                return false;
         }
         /* 60 is a leap second, as in ISO 8601. */
         if (h > 23 || mi > 59 || sec > 60)
@@ -547,8 +550,10 @@ orgfig_parse_time(const char *s, size_t len, double *out)
         if (p != end)
             return false;
     }
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - zone;
-    *out = (double)t + frac;
+    /* One rounding, as `orgfig-parse-time' does it: whole seconds (exact)
+     * plus the seconds of the minute. */
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 - zone;
+    *out = (double)t + seconds;
     return true;
 }
 

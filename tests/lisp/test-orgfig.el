@@ -459,15 +459,17 @@
                  "2026-11-22T10:05+0530" "2024-02-29T23:59:60" "2026-02-30" "x")))
     (random "orgfig-times")
     (dotimes (_ 500)
-      (push (format "%04d-%02d-%02dT%02d:%02d:%02d%s" (1+ (random 9999)) (1+ (random 12))
+      (push (format "%04d-%02d-%02dT%02d:%02d:%02d%s%s" (1+ (random 9999)) (1+ (random 12))
                     (1+ (random 28)) (random 24) (random 60) (random 60)
+                    (nth (random 3) (list "" (format ".%d" (random 1000))
+                                          (format ",%06d" (random 1000000))))
                     (nth (random 4) '("" "Z" "+01:30" "-0845")))
             cells))
     (unwind-protect
         (progn
           (with-temp-file file
             (insert "t\n" (mapconcat #'identity cells "\n") "\n"))
-          (let* ((ds (orgfig-read-csv file))
+          (let* ((ds (orgfig-read-csv file :delimiter ";")) ; "07,5" is one cell
                  (col (orgfig-column ds "t"))
                  (n (length cells)))
             (should (= (plist-get (orgfig-column-info col) :length) n))
